@@ -7,7 +7,8 @@
 //
 // The same model runs on the factorysim engine (handles, lazy cancellation, type-erased
 // callbacks) and on a bare std::priority_queue<(time, lp)> loop, in this process, with the
-// same random stream. Each is run three times, alternating, and medians are printed so the
+// same random stream (and, for comparison, on the engine over the calendar queue). Each is
+// run five times, alternating, and medians are printed so the
 // ratio is robust to a noisy machine.
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "factorysim/core/calendar_queue.hpp"
 #include "factorysim/core/engine.hpp"
+#include "factorysim/core/radix_heap.hpp"
 
 namespace {
 
@@ -85,9 +88,10 @@ struct Result {
 };
 
 // Model time units are mapped to seconds, i.e. 1e9 engine nanoseconds.
+template <class EngineType>
 struct PholdOnEngine {
     const Options& opt;
-    factorysim::Engine engine;
+    EngineType engine;
     factorysim::RandomStream rng;
     std::vector<std::uint64_t> handled;
     std::uint64_t remaining;
@@ -162,9 +166,9 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
     const Options opt = parse(argc, argv);
-    constexpr int repeats = 3;
-    std::vector<double> engine_rates, baseline_rates;
-    Result engine_result{}, baseline_result{};
+    constexpr int repeats = 5;
+    std::vector<double> engine_rates, baseline_rates, calendar_rates, heap4_rates;
+    Result engine_result{}, baseline_result{}, calendar_result{}, heap4_result{};
     for (int r = 0; r < repeats; ++r) {
         {
             PholdOnBareHeap bare(opt);
@@ -172,9 +176,20 @@ int main(int argc, char** argv) {
             baseline_rates.push_back(static_cast<double>(opt.events) / baseline_result.seconds);
         }
         {
-            PholdOnEngine model(opt);
+            PholdOnEngine<factorysim::Engine> model(opt);
             engine_result = model.run();
             engine_rates.push_back(static_cast<double>(model.engine.events_processed()) / engine_result.seconds);
+        }
+        {
+            // The alternative queue, measured so the engine's choice stays justified.
+            PholdOnEngine<factorysim::BasicEngine<factorysim::CalendarQueue>> model(opt);
+            calendar_result = model.run();
+            calendar_rates.push_back(static_cast<double>(model.engine.events_processed()) / calendar_result.seconds);
+        }
+        {
+            PholdOnEngine<factorysim::BasicEngine<factorysim::QuaternaryHeap>> model(opt);
+            heap4_result = model.run();
+            heap4_rates.push_back(static_cast<double>(model.engine.events_processed()) / heap4_result.seconds);
         }
     }
     const double pending = static_cast<double>(opt.lps * opt.epl);
@@ -191,6 +206,14 @@ int main(int argc, char** argv) {
     std::printf("baseline_events_per_second=%.0f\n", baseline_rate);
     std::printf("ratio=%.3f\n", engine_rate / baseline_rate);
     std::printf("engine_bytes_per_pending_event=%.1f\n", static_cast<double>(engine_result.memory_bytes) / pending);
+    std::printf("calendar_queue_events_per_second=%.0f\n", median(calendar_rates));
+    std::printf("calendar_queue_ratio=%.3f\n", median(calendar_rates) / baseline_rate);
+    std::printf("calendar_queue_bytes_per_pending_event=%.1f\n",
+                static_cast<double>(calendar_result.memory_bytes) / pending);
+    std::printf("quaternary_heap_events_per_second=%.0f\n", median(heap4_rates));
+    std::printf("quaternary_heap_ratio=%.3f\n", median(heap4_rates) / baseline_rate);
+    std::printf("quaternary_heap_bytes_per_pending_event=%.1f\n",
+                static_cast<double>(heap4_result.memory_bytes) / pending);
     std::printf("baseline_bytes_per_pending_event=%.1f\n", static_cast<double>(baseline_result.memory_bytes) / pending);
     return 0;
 }

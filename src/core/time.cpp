@@ -8,11 +8,12 @@
 namespace factorysim {
 
 Duration Duration::from_seconds(double seconds) {
-    const double ns = std::nearbyint(seconds * 1e9);
-    // Clamp rather than overflow: callers validate ranges; this keeps UB out of the engine.
+    const double ns = seconds * 1e9;
+    // Saturate rather than overflow: callers validate ranges; this keeps UB out of the engine.
     if (!(ns < 9.2e18)) return Duration::max();
     if (!(ns > -9.2e18)) return Duration(std::numeric_limits<std::int64_t>::min());
-    return Duration(static_cast<std::int64_t>(ns));
+    // Round half away from zero without a libm call (this sits on models' hot paths).
+    return Duration(static_cast<std::int64_t>(ns + (ns >= 0 ? 0.5 : -0.5)));
 }
 
 std::string to_string(Duration d) {

@@ -36,6 +36,18 @@ public:
         cached_ = no_bucket;
     }
 
+    std::vector<QueueEntry> take_all() {
+        std::vector<QueueEntry> all;
+        all.reserve(size_);
+        for (auto& b : buckets_) {
+            all.insert(all.end(), b.begin(), b.end());
+            b.clear();
+        }
+        size_ = 0;
+        cached_ = no_bucket;
+        return all;
+    }
+
     std::size_t memory_bytes() const {
         std::size_t bytes = buckets_.capacity() * sizeof(Bucket);
         for (const auto& b : buckets_) bytes += b.capacity() * sizeof(QueueEntry);

@@ -31,7 +31,7 @@ public:
 
     // Constructs the callable in place. Precondition: empty.
     template <class F>
-    void emplace(F&& f) {
+    inline __attribute__((always_inline)) void emplace(F&& f) {
         using Fn = std::decay_t<F>;
         static_assert(std::is_invocable_r_v<void, Fn&>, "an event callback must be callable as void()");
         if constexpr (fits_inline<Fn>) {
