@@ -33,6 +33,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "factorysim/core/error.hpp"
+
 namespace factorysim::scenario {
 
 // ---------------------------------------------------------------------------
@@ -57,7 +59,8 @@ std::ostream& operator<<(std::ostream& os, const Diagnostic& diagnostic);
 
 /// Thrown when an input (file, command-line override, ...) is invalid. what()
 /// lists every diagnostic, one per line, as "<file>: <pointer>: <message>".
-class InputError : public std::runtime_error {
+/// It is a factorysim::UsageError (hence a std::runtime_error): the user can fix it.
+class InputError : public factorysim::UsageError {
 public:
     InputError(std::string file, std::vector<Diagnostic> diagnostics);
 
