@@ -268,6 +268,15 @@ std::string known_list(const std::vector<std::string>& names) {
     return out;
 }
 
+// "unknown rack "x" (did you mean "y"?); known racks: a, b, c"
+InputError unknown_entry(const char* kind, const char* kinds, const std::string& name,
+                         const std::vector<std::string>& names) {
+    const std::string hint = scenario::did_you_mean(name, names);
+    return InputError("catalog", {{"", fmt::format("unknown {} \"{}\"{}; known {}: {}", kind, name,
+                                                   hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint),
+                                                   kinds, known_list(names))}});
+}
+
 }  // namespace
 
 double GpuSpec::dense_tflops_for(Precision p) const {
@@ -344,25 +353,13 @@ void Catalog::add_json(const json& doc, const std::string& origin) {
 
 const RackSpec& Catalog::rack(const std::string& name) const {
     const auto it = racks_.find(name);
-    if (it == racks_.end()) {
-        const auto names = rack_names();
-        const std::string hint = scenario::did_you_mean(name, names);
-        throw InputError("catalog", {{"", fmt::format("unknown rack \"{}\"{}; known racks: {}", name,
-                                                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint),
-                                                      known_list(names))}});
-    }
+    if (it == racks_.end()) throw unknown_entry("rack", "racks", name, rack_names());
     return it->second;
 }
 
 const LlmSpec& Catalog::llm(const std::string& name) const {
     const auto it = llms_.find(name);
-    if (it == llms_.end()) {
-        const auto names = llm_names();
-        const std::string hint = scenario::did_you_mean(name, names);
-        throw InputError("catalog", {{"", fmt::format("unknown LLM \"{}\"{}; known LLMs: {}", name,
-                                                      hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint),
-                                                      known_list(names))}});
-    }
+    if (it == llms_.end()) throw unknown_entry("LLM", "LLMs", name, llm_names());
     return it->second;
 }
 

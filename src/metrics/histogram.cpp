@@ -40,7 +40,11 @@ void Histogram::record(double value, std::uint64_t count) {
         zeros_ += count;
         return;
     }
-    const std::int64_t b = bucket_of(value);
+    counter_for(bucket_of(value)) += count;
+}
+
+std::uint64_t& Histogram::counter_for(std::int64_t b) {
+    // Buckets are kept only across the range seen, grown at either end on demand.
     if (counts_.empty()) {
         first_bucket_ = b;
         counts_.assign(1, 0);
@@ -50,7 +54,7 @@ void Histogram::record(double value, std::uint64_t count) {
     } else if (b >= first_bucket_ + static_cast<std::int64_t>(counts_.size())) {
         counts_.resize(static_cast<std::size_t>(b - first_bucket_ + 1), 0);
     }
-    counts_[static_cast<std::size_t>(b - first_bucket_)] += count;
+    return counts_[static_cast<std::size_t>(b - first_bucket_)];
 }
 
 double Histogram::percentile(double q) const {
@@ -73,16 +77,7 @@ void Histogram::merge(const Histogram& other) {
         if (other.counts_[i] == 0) continue;
         const double v = midpoint_of(other.first_bucket_ + static_cast<std::int64_t>(i));
         const std::int64_t b = bucket_of(v);
-        if (counts_.empty()) {
-            first_bucket_ = b;
-            counts_.assign(1, 0);
-        } else if (b < first_bucket_) {
-            counts_.insert(counts_.begin(), static_cast<std::size_t>(first_bucket_ - b), 0);
-            first_bucket_ = b;
-        } else if (b >= first_bucket_ + static_cast<std::int64_t>(counts_.size())) {
-            counts_.resize(static_cast<std::size_t>(b - first_bucket_ + 1), 0);
-        }
-        counts_[static_cast<std::size_t>(b - first_bucket_)] += other.counts_[i];
+        counter_for(b) += other.counts_[i];
     }
     zeros_ += other.zeros_;
     count_ += other.count_;

@@ -33,6 +33,7 @@ public:
 private:
     static std::int64_t bucket_of(double value);
     static double midpoint_of(std::int64_t bucket);
+    std::uint64_t& counter_for(std::int64_t bucket);
 
     std::vector<std::uint64_t> counts_;  // counts_[i] is bucket first_bucket_ + i
     std::int64_t first_bucket_ = 0;
