@@ -15,6 +15,7 @@
 
 #include "catalog_commands.hpp"
 #include "demo_command.hpp"
+#include "scenario_commands.hpp"
 #include "factorysim/core/error.hpp"
 #include "factorysim/version.hpp"
 
@@ -60,13 +61,9 @@ int main(int argc, char** argv) {
 
     factorysim::cli::add_catalog_commands(app);
     factorysim::cli::add_demo_command(app);
-    add_pending_subcommand(app, "run", "Run a JSON scenario and report throughput, power and cost",
-                           "the scenario runner (issue 4)");
-    add_pending_subcommand(app, "validate", "Check scenarios without running them", "the scenario format (issue 4)");
-    add_pending_subcommand(app, "schema", "Print the JSON Schema of scenarios", "the scenario format (issue 4)");
-    add_pending_subcommand(app, "compare", "Run two scenarios and compare their reports",
-                           "the scenario runner (issue 4)");
-    add_pending_subcommand(app, "sweep", "Run scenario variants and seeds in parallel", "the scenario runner (issue 4)");
+    factorysim::cli::add_scenario_commands(app);
+    add_pending_subcommand(app, "sweep", "Run scenario variants and seeds in parallel",
+                           "the parallel sweep runner (not built yet; script `factorysim run --set ... --seed ...` meanwhile)");
     add_pending_subcommand(app, "accuracy", "Compare model predictions with published measurements",
                            "the validation cases (scenarios/validation)");
 

@@ -1,0 +1,63 @@
+// Analytical step time of a data/tensor/pipeline-parallel LLM training job
+// (docs/models/training.md has the derivation and the calibration).
+//
+//   t_step    = t_compute + t_bubble + t_tp + t_dp_exposed
+//   t_compute = F_step / (N * R_p * e_gemm * e_c * f)          F_step = tokens * flops/token (x 4/3 with recompute)
+//   t_bubble  = t_compute * (p - 1) / (m * v)                  m microbatches per replica, v virtual stages
+//   t_tp      = 4 * (L/p) * m * a(b_tp) + tp traffic           all-reduce of activations over NVLink,
+//               ring: 2 (t-1)/t * bytes / (B_nvl e_nvl) + 2 (t-1) alpha per all-reduce
+//   t_dp      = 2 (d-1)/d * G / (B_link e_coll) + 2 (d-1) alpha   gradient reduce-scatter + all-gather
+//   t_dp_exposed = max(0, t_dp - overlap * t_compute)
+// e_gemm: large-GEMM efficiency of the GPU at precision p (gpu_performance.hpp); e_c: the
+// step's compute efficiency relative to large GEMMs; f: clock fraction (power caps,
+// throttling). B_link is NVLink when the data-parallel group fits in one NVLink domain,
+// else the scale-out NIC bandwidth per GPU.
+#pragma once
+
+#include "factorysim/catalog/catalog.hpp"
+#include "factorysim/core/error.hpp"
+
+namespace factorysim::models {
+
+struct TrainingSetup {
+    const catalog::LlmSpec* model = nullptr;
+    const catalog::RackSpec* rack = nullptr;
+    int gpus = 0;
+    int tensor = 1;
+    int pipeline = 1;
+    int virtual_stages = 1;
+    double global_batch_tokens = 0.0;
+    int sequence_length = 0;
+    catalog::Precision precision = catalog::Precision::BF16;
+    double compute_efficiency = 0.8;
+    double overlap = 0.8;
+    bool activation_recompute = false;
+    double nvlink_efficiency = 0.8;
+    double collective_efficiency = 0.8;
+    double latency_s = 10e-6;
+};
+
+struct StepTime {
+    double step_s = 0.0;
+    double compute_s = 0.0;  // math, no bubble
+    double bubble_s = 0.0;
+    double tensor_parallel_s = 0.0;
+    double data_parallel_s = 0.0;          // total DP collective time
+    double data_parallel_exposed_s = 0.0;  // not hidden by compute
+    int data_parallel = 1;
+    double microbatches = 1.0;
+    double tokens_per_step = 0.0;
+    double tokens_per_s = 0.0;
+    double mfu = 0.0;  // 6 N_active tokens/s / (N GPUs x dense peak)
+    double exposed_communication_s() const { return tensor_parallel_s + data_parallel_exposed_s; }
+};
+
+// Throws ModelError on an inconsistent setup (the scenario loader reports these as input
+// errors first, with JSON pointers).
+StepTime training_step_time(const TrainingSetup& setup, double clock_fraction = 1.0);
+
+// Bytes of a full checkpoint: weights (2 B, bf16) + fp32 master weights and two Adam
+// moments (12 B) per parameter.
+double checkpoint_bytes(const catalog::LlmSpec& model);
+
+}  // namespace factorysim::models

@@ -1,0 +1,151 @@
+// The report of one scenario run: a plain struct, the stable contract with CI pipelines
+// and other tools. Every field is documented in docs/report.md; units are in the names.
+// Models never write files: the world fills a Report, the writers (report/writers.hpp)
+// turn it into a table, JSON, CSV or a self-contained HTML page.
+//
+// Wall-clock time is deliberately absent: the same scenario and seed must give the same
+// report bytes on every run.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "factorysim/metrics/time_series.hpp"
+
+namespace factorysim::report {
+
+struct RunSection {
+    std::string scenario;          // the scenario's "name"
+    std::string factorysim_version;
+    std::uint64_t seed = 0;
+    double horizon_hours = 0.0;    // what the scenario asked for
+    double simulated_hours = 0.0;  // what was simulated (less than the horizon if partial)
+    std::uint64_t events = 0;      // engine events executed
+    bool partial = false;          // stopped early (Ctrl-C): figures cover simulated_hours only
+    std::vector<std::string> warnings;  // model caveats met during the run (sorted, unique)
+};
+
+struct TrainingJobReport {
+    std::string name;
+    std::string model;        // catalog LLM
+    std::string rack;         // catalog rack type it ran on
+    std::string precision;
+    int gpus = 0;
+    int racks = 0;
+    int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1;
+    double step_time_s = 0.0;          // one optimizer step, unthrottled
+    double compute_time_s = 0.0;       // of which compute (incl. pipeline bubble)
+    double exposed_communication_time_s = 0.0;  // communication not hidden by overlap
+    double communication_share = 0.0;  // exposed communication / step time
+    double tokens_per_s = 0.0;         // while running (step rate x tokens per step)
+    double mfu = 0.0;                  // 6 N_active tokens/s / (GPUs x dense peak at precision)
+    double tokens_trained = 0.0;       // useful tokens (after rollbacks) by the end
+    double tokens_target = 0.0;        // 0 if the job runs to the horizon
+    std::optional<double> start_hours;       // when it was placed
+    std::optional<double> completion_hours;  // when it reached its target, if it did
+    double goodput = 0.0;              // useful training time / allocated time
+    std::int64_t interruptions = 0;    // failures that stopped the job
+    std::int64_t checkpoints = 0;
+    double lost_gpu_hours = 0.0;       // rolled-back work + restarts, GPU-hours
+};
+
+struct InferenceServiceReport {
+    std::string name;
+    std::string model;
+    std::string rack;
+    std::string precision;
+    int instances = 0;
+    int gpus_per_instance = 0;
+    int gpus = 0;
+    double offered_requests_per_s = 0.0;   // time-average of the arrival rate
+    double requests_completed = 0.0;
+    double requests_dropped = 0.0;         // arrivals beyond capacity (rejected)
+    double input_tokens_per_s = 0.0;
+    double output_tokens_per_s = 0.0;
+    double utilization = 0.0;              // time-average served load / capacity
+    double batch_size_avg = 0.0;           // concurrent sequences per instance
+    double ttft_p50_s = 0.0, ttft_p99_s = 0.0;
+    double tpot_p50_s = 0.0, tpot_p99_s = 0.0;
+    double slo_attainment = 0.0;           // fraction of served requests meeting both SLOs
+    double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
+};
+
+struct ThroughputSection {
+    std::vector<TrainingJobReport> training;
+    std::vector<InferenceServiceReport> inference;
+    double total_tokens_per_s = 0.0;  // training tokens/s + inference input and output tokens/s
+};
+
+struct PowerSection {
+    double it_avg_mw = 0.0;
+    double it_peak_mw = 0.0;
+    double cooling_avg_mw = 0.0;
+    double distribution_loss_avg_mw = 0.0;
+    double facility_avg_mw = 0.0;
+    double facility_peak_mw = 0.0;
+    double pue = 0.0;  // facility energy / IT energy over the run
+    double it_energy_mwh = 0.0;
+    double energy_mwh = 0.0;  // facility energy
+    double site_power_cap_mw = 0.0;  // 0 = none
+    double capped_hours = 0.0;       // time the site cap bound the GPUs' power
+};
+
+struct ThermalSection {
+    std::string cooling;             // the cooling type
+    double supply_temp_c = 0.0;      // coolant (liquid) or supply air set point
+    double ambient_avg_c = 0.0;
+    double ambient_max_c = 0.0;
+    double max_gpu_temp_c = 0.0;
+    double free_cooling_fraction = 0.0;  // share of heat rejected without a compressor (time-average)
+    double throttled_gpu_hours = 0.0;
+    double heat_to_liquid_fraction = 0.0;
+};
+
+struct ReliabilitySection {
+    std::map<std::string, std::int64_t> failures_by_component;  // component -> count
+    std::int64_t failures = 0;
+    std::int64_t job_interruptions = 0;
+    double gpu_hours_lost = 0.0;  // GPU-hours unavailable for repair + rolled-back work
+};
+
+struct UtilizationSection {
+    int gpus = 0;
+    int racks = 0;
+    double gpu_hours = 0.0;            // installed GPUs x simulated hours
+    double allocated_gpu_hours = 0.0;  // held by a job or service
+    double busy_gpu_hours = 0.0;       // doing useful work (utilisation-weighted)
+    double allocated_fraction = 0.0;
+    double busy_fraction = 0.0;
+    std::int64_t jobs_waiting_at_end = 0;
+};
+
+struct CostSection {
+    double capex_usd = 0.0;
+    std::map<std::string, double> capex_breakdown_usd;  // racks, network, facility, cooling, installation
+    double depreciation_usd = 0.0;       // capex charged to the simulated period
+    double energy_cost_usd = 0.0;
+    double maintenance_usd = 0.0;
+    double staff_usd = 0.0;
+    double opex_usd = 0.0;               // energy + maintenance + staff over the simulated period
+    double tco_usd = 0.0;                // depreciation + opex over the simulated period
+    double tco_annualized_usd = 0.0;     // tco scaled to one year
+    double usd_per_gpu_hour = 0.0;       // tco / installed GPU-hours
+    double usd_per_allocated_gpu_hour = 0.0;
+    double usd_per_million_tokens = 0.0; // tco / all tokens (training + inference), 0 if none
+};
+
+struct Report {
+    RunSection run;
+    ThroughputSection throughput;
+    PowerSection power;
+    ThermalSection thermal;
+    ReliabilitySection reliability;
+    UtilizationSection utilization;
+    CostSection cost;
+    metrics::TimeSeries series;  // sampled; the CSV and HTML writers use it
+};
+
+}  // namespace factorysim::report

@@ -1,0 +1,186 @@
+// The scenario: what a capacity planner writes (docs/scenario.md documents every key,
+// generated from scenario_schema()). Loading goes
+//
+//   file text ──parse (json_input)──► JSON ──--set overrides──► defaults ──► validate
+//   (schema, all errors at once) ──► resolve catalog names ──► Scenario (plain structs)
+//
+// Every quantity is converted once, here, from the unit in its key name to the unit in its
+// field name; models never see JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "factorysim/catalog/catalog.hpp"
+#include "factorysim/core/time.hpp"
+#include "factorysim/scenario/schema.hpp"
+
+namespace factorysim::scenario {
+
+struct Ambient {
+    enum class Kind { Constant, Synthetic };
+    Kind kind = Kind::Constant;
+    double temp_c = 25.0;           // constant
+    double mean_c = 15.0;           // synthetic: mean_c + daily and seasonal cosines
+    double daily_swing_c = 0.0;     // peak-to-trough over a day
+    double seasonal_swing_c = 0.0;  // peak-to-trough over a year
+    double peak_hour = 15.0;        // hour of day of the daily maximum
+    double peak_day_of_year = 200.0;
+    double start_day_of_year = 0.0;  // day of year at simulated time 0
+};
+
+struct Site {
+    Ambient ambient;
+    double power_cap_mw = 0.0;  // 0 = no cap
+    double electricity_usd_per_kwh = 0.0;
+};
+
+struct Pod {
+    std::string name;
+    std::string rack;  // catalog name
+    int racks = 0;
+};
+
+struct Fabric {
+    std::string model = "analytical";
+    double collective_efficiency = 0.0;  // achieved / nominal NIC bandwidth in collectives
+    double nvlink_efficiency = 0.0;      // achieved / nominal NVLink bandwidth
+    double latency_s = 0.0;              // per collective step (alpha)
+};
+
+struct Cooling {
+    std::string type;                  // "neptune_dlc", "liquid", "air"
+    std::string heat_rejection;        // "dry_cooler", "chiller", "hybrid"
+    double supply_temp_c = 0.0;        // coolant (liquid) or supply air (air) set point
+    double heat_capture_fraction = 0.0;  // share of rack heat taken by the liquid loop
+    double cdu_approach_c = 0.0;
+    double dry_cooler_approach_c = 0.0;
+    double chiller_carnot_fraction = 0.0;
+    double chilled_water_c = 0.0;      // air: CRAH chilled-water supply
+    double pump_w_per_kw = 0.0;        // secondary + facility pumps per kW of liquid heat
+    double fan_w_per_kw = 0.0;         // CRAH / server fans per kW of air heat
+    double dry_cooler_fan_w_per_kw = 0.0;
+    double gpu_thermal_resistance_c_per_kw = 0.0;  // GPU rise above supply per kW of GPU power
+    double throttle_temp_c = 0.0;
+    double ups_efficiency = 0.0;
+    double transformer_efficiency = 0.0;
+};
+
+struct Parallelism {
+    int tensor = 1;
+    int pipeline = 1;
+    int virtual_stages = 1;
+};
+
+struct TrainingWorkload {
+    std::string name;
+    std::string model;  // catalog LLM
+    std::string pod;    // pod name ("" = any pod)
+    int racks = 0;
+    double tokens = 0.0;  // 0 = train until the horizon
+    double global_batch_tokens = 0.0;
+    int sequence_length = 0;
+    catalog::Precision precision = catalog::Precision::BF16;
+    Parallelism parallelism;
+    double compute_efficiency = 0.0;  // non-GEMM overhead factor on the GEMM roofline
+    double overlap = 0.0;             // share of DP communication hidden behind compute
+    bool activation_recompute = false;
+    Duration checkpoint_interval;
+    double checkpoint_gb_per_s_per_gpu = 0.0;  // checkpoint write bandwidth per GPU
+    Duration restart_overhead;
+    double start_hours = 0.0;       // submit time
+    int priority = 0;
+};
+
+struct InferenceWorkload {
+    std::string name;
+    std::string model;
+    std::string pod;
+    int instances = 0;
+    int gpus_per_instance = 0;
+    catalog::Precision precision = catalog::Precision::FP8;
+    std::string arrival;             // "poisson" or "diurnal"
+    double rate_per_s = 0.0;         // mean request rate
+    double peak_to_mean = 1.0;       // diurnal: peak / mean
+    double peak_hour = 14.0;
+    double input_tokens = 0.0;       // mean prompt length
+    double output_tokens = 0.0;      // mean generated length
+    int max_batch = 0;
+    double ttft_slo_s = 0.0;
+    double tpot_slo_s = 0.0;
+    double start_hours = 0.0;
+};
+
+struct Failures {
+    bool enabled = true;
+    double gpu_mtbf_hours = 0.0;          // per GPU (GPU + HBM + SRAM + system processor)
+    double node_mtbf_hours = 0.0;         // per compute tray / server (NIC, CPU, PSU, memory, ...)
+    double network_mtbf_hours = 0.0;      // per compute tray / server: switches, cables
+    double software_mtbf_hours = 0.0;     // per GPU of a training job: software, NCCL
+    double repair_hours = 0.0;            // time a failed rack part is out of service
+};
+
+struct Scheduler {
+    std::string policy = "fifo";  // "fifo", "first_fit", "priority"
+};
+
+struct Cost {
+    double rack_price_usd = 0.0;          // 0 = the catalog price of each rack type
+    double network_fraction = 0.0;        // network capex as a fraction of rack capex
+    double facility_usd_per_mw = 0.0;     // per MW of critical IT (full-load rack power)
+    double cooling_usd_per_mw = 0.0;      // cooling plant per MW of critical IT
+    double installation_fraction = 0.0;   // of rack capex
+    double it_depreciation_years = 0.0;
+    double facility_depreciation_years = 0.0;
+    double maintenance_fraction_per_year = 0.0;  // of capex
+    double staff_usd_per_year = 0.0;
+};
+
+struct ReportOptions {
+    Duration sample_interval;
+};
+
+struct Scenario {
+    std::string file;  // where it came from (for messages)
+    std::string name;
+    std::string description;
+    std::uint64_t seed = 1;
+    Duration horizon;
+    Site site;
+    std::vector<Pod> pods;
+    Fabric fabric;
+    Cooling cooling;
+    std::vector<TrainingWorkload> training;
+    std::vector<InferenceWorkload> inference;
+    Scheduler scheduler;
+    Failures failures;
+    Cost cost;
+    ReportOptions report;
+    catalog::Catalog catalog;  // built-in entries plus the scenario's "catalog" section
+    nlohmann::json document;   // the validated document with defaults filled in
+};
+
+// The schema of scenario documents; `factorysim schema` prints it as a JSON Schema.
+const Schema& scenario_schema();
+
+struct LoadOptions {
+    std::vector<std::string> overrides;  // "--set" assignments "/pointer=value"
+    std::vector<std::string> catalog_files;  // "--catalog" files, applied before the scenario's section
+    std::optional<std::uint64_t> seed;   // "--seed"
+};
+
+// Reads, validates and resolves a scenario file. Throws InputError (every problem found,
+// each with the file and a JSON pointer) for anything wrong with the input.
+Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
+
+// The same, from an already parsed document (`file` names it in messages).
+Scenario scenario_from_json(nlohmann::json document, const std::string& file, const LoadOptions& options = {});
+
+// Markdown reference of every key (docs/scenario.md is this text).
+std::string scenario_reference_markdown();
+
+}  // namespace factorysim::scenario

@@ -1,0 +1,190 @@
+// The JSON summary (docs/report.md documents every field).
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "factorysim/report/writers.hpp"
+
+namespace factorysim::report {
+
+double round_significant(double value, int digits) {
+    if (!std::isfinite(value) || value == 0.0) return 0.0;
+    // %.*g rounds correctly and the result parses back to the nearest double, so the
+    // printed JSON is stable across libm versions that differ in the last bits.
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    return std::strtod(buffer, nullptr);
+}
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+double r(double v) { return round_significant(v); }
+
+Json optional_hours(const std::optional<double>& h) { return h ? Json(r(*h)) : Json(nullptr); }
+
+Json training_json(const TrainingJobReport& t) {
+    return Json{{"name", t.name},
+                {"model", t.model},
+                {"rack", t.rack},
+                {"precision", t.precision},
+                {"gpus", t.gpus},
+                {"racks", t.racks},
+                {"parallelism", Json{{"tensor", t.tensor_parallel},
+                                     {"pipeline", t.pipeline_parallel},
+                                     {"data", t.data_parallel}}},
+                {"step_time_s", r(t.step_time_s)},
+                {"compute_time_s", r(t.compute_time_s)},
+                {"exposed_communication_time_s", r(t.exposed_communication_time_s)},
+                {"communication_share", r(t.communication_share)},
+                {"tokens_per_s", r(t.tokens_per_s)},
+                {"mfu", r(t.mfu)},
+                {"tokens_trained", r(t.tokens_trained)},
+                {"tokens_target", r(t.tokens_target)},
+                {"start_hours", optional_hours(t.start_hours)},
+                {"completion_hours", optional_hours(t.completion_hours)},
+                {"goodput", r(t.goodput)},
+                {"interruptions", t.interruptions},
+                {"checkpoints", t.checkpoints},
+                {"lost_gpu_hours", r(t.lost_gpu_hours)}};
+}
+
+Json inference_json(const InferenceServiceReport& s) {
+    return Json{{"name", s.name},
+                {"model", s.model},
+                {"rack", s.rack},
+                {"precision", s.precision},
+                {"instances", s.instances},
+                {"gpus_per_instance", s.gpus_per_instance},
+                {"gpus", s.gpus},
+                {"offered_requests_per_s", r(s.offered_requests_per_s)},
+                {"requests_completed", r(s.requests_completed)},
+                {"requests_dropped", r(s.requests_dropped)},
+                {"input_tokens_per_s", r(s.input_tokens_per_s)},
+                {"output_tokens_per_s", r(s.output_tokens_per_s)},
+                {"utilization", r(s.utilization)},
+                {"batch_size_avg", r(s.batch_size_avg)},
+                {"ttft_p50_s", r(s.ttft_p50_s)},
+                {"ttft_p99_s", r(s.ttft_p99_s)},
+                {"tpot_p50_s", r(s.tpot_p50_s)},
+                {"tpot_p99_s", r(s.tpot_p99_s)},
+                {"slo_attainment", r(s.slo_attainment)},
+                {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Report& rep) {
+    Json out;
+    const auto& run = rep.run;
+    out["run"] = Json{{"scenario", run.scenario},
+                      {"factorysim_version", run.factorysim_version},
+                      {"seed", run.seed},
+                      {"horizon_hours", r(run.horizon_hours)},
+                      {"simulated_hours", r(run.simulated_hours)},
+                      {"events", run.events},
+                      {"partial", run.partial},
+                      {"warnings", run.warnings}};
+    Json training = Json::array(), inference = Json::array();
+    for (const auto& t : rep.throughput.training) training.push_back(training_json(t));
+    for (const auto& s : rep.throughput.inference) inference.push_back(inference_json(s));
+    out["throughput"] = Json{{"total_tokens_per_s", r(rep.throughput.total_tokens_per_s)},
+                             {"training", std::move(training)},
+                             {"inference", std::move(inference)}};
+    const auto& p = rep.power;
+    out["power"] = Json{{"it_avg_mw", r(p.it_avg_mw)},
+                        {"it_peak_mw", r(p.it_peak_mw)},
+                        {"cooling_avg_mw", r(p.cooling_avg_mw)},
+                        {"distribution_loss_avg_mw", r(p.distribution_loss_avg_mw)},
+                        {"facility_avg_mw", r(p.facility_avg_mw)},
+                        {"facility_peak_mw", r(p.facility_peak_mw)},
+                        {"pue", r(p.pue)},
+                        {"it_energy_mwh", r(p.it_energy_mwh)},
+                        {"energy_mwh", r(p.energy_mwh)},
+                        {"site_power_cap_mw", r(p.site_power_cap_mw)},
+                        {"capped_hours", r(p.capped_hours)}};
+    const auto& th = rep.thermal;
+    out["thermal"] = Json{{"cooling", th.cooling},
+                          {"supply_temp_c", r(th.supply_temp_c)},
+                          {"ambient_avg_c", r(th.ambient_avg_c)},
+                          {"ambient_max_c", r(th.ambient_max_c)},
+                          {"max_gpu_temp_c", r(th.max_gpu_temp_c)},
+                          {"free_cooling_fraction", r(th.free_cooling_fraction)},
+                          {"throttled_gpu_hours", r(th.throttled_gpu_hours)},
+                          {"heat_to_liquid_fraction", r(th.heat_to_liquid_fraction)}};
+    const auto& rel = rep.reliability;
+    Json by_component = Json::object();
+    for (const auto& [k, v] : rel.failures_by_component) by_component[k] = v;
+    out["reliability"] = Json{{"failures", rel.failures},
+                              {"failures_by_component", std::move(by_component)},
+                              {"job_interruptions", rel.job_interruptions},
+                              {"gpu_hours_lost", r(rel.gpu_hours_lost)}};
+    const auto& u = rep.utilization;
+    out["utilization"] = Json{{"gpus", u.gpus},
+                              {"racks", u.racks},
+                              {"gpu_hours", r(u.gpu_hours)},
+                              {"allocated_gpu_hours", r(u.allocated_gpu_hours)},
+                              {"busy_gpu_hours", r(u.busy_gpu_hours)},
+                              {"allocated_fraction", r(u.allocated_fraction)},
+                              {"busy_fraction", r(u.busy_fraction)},
+                              {"jobs_waiting_at_end", u.jobs_waiting_at_end}};
+    const auto& c = rep.cost;
+    Json breakdown = Json::object();
+    for (const auto& [k, v] : c.capex_breakdown_usd) breakdown[k] = r(v);
+    out["cost"] = Json{{"capex_usd", r(c.capex_usd)},
+                       {"capex_breakdown_usd", std::move(breakdown)},
+                       {"depreciation_usd", r(c.depreciation_usd)},
+                       {"energy_cost_usd", r(c.energy_cost_usd)},
+                       {"maintenance_usd", r(c.maintenance_usd)},
+                       {"staff_usd", r(c.staff_usd)},
+                       {"opex_usd", r(c.opex_usd)},
+                       {"tco_usd", r(c.tco_usd)},
+                       {"tco_annualized_usd", r(c.tco_annualized_usd)},
+                       {"usd_per_gpu_hour", r(c.usd_per_gpu_hour)},
+                       {"usd_per_allocated_gpu_hour", r(c.usd_per_allocated_gpu_hour)},
+                       {"usd_per_million_tokens", r(c.usd_per_million_tokens)}};
+    return out;
+}
+
+void write_json(const Report& report, std::ostream& out) { out << to_json(report).dump(2) << '\n'; }
+
+void write_csv(const Report& report, std::ostream& out) {
+    const auto& s = report.series;
+    out << "time_h";
+    for (const auto& c : s.columns()) out << ',' << c;
+    out << '\n';
+    for (std::size_t row = 0; row < s.rows(); ++row) {
+        out << fmt::format("{}", round_significant(s.time(row).hours()));
+        for (std::size_t c = 0; c < s.columns().size(); ++c) out << fmt::format(",{}", round_significant(s.value(row, c)));
+        out << '\n';
+    }
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+    if (name == "table") return Format::Table;
+    if (name == "json") return Format::Json;
+    if (name == "csv") return Format::Csv;
+    if (name == "html") return Format::Html;
+    return std::nullopt;
+}
+
+void write_report(const Report& report, Format format, std::ostream& out) {
+    switch (format) {
+        case Format::Table: write_table(report, out); break;
+        case Format::Json: write_json(report, out); break;
+        case Format::Csv: write_csv(report, out); break;
+        case Format::Html: write_html(report, out); break;
+    }
+}
+
+std::string render_report(const Report& report, Format format) {
+    std::ostringstream out;
+    write_report(report, format, out);
+    return out.str();
+}
+
+}  // namespace factorysim::report

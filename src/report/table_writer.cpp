@@ -1,0 +1,131 @@
+// The terminal table: the answers to "how much throughput, power, money" first.
+#include <cmath>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "factorysim/report/writers.hpp"
+
+namespace factorysim::report {
+namespace {
+
+// Three significant figures with thousands kept readable: 1234567 -> "1.23e+06" is hard to
+// read in a table, so large values print as plain integers.
+std::string num(double v) {
+    if (!std::isfinite(v)) return "n/a";
+    const double a = std::abs(v);
+    if (a == 0.0) return "0";
+    if (a >= 1e4) return fmt::format("{:.0f}", v);
+    if (a >= 100) return fmt::format("{:.1f}", v);
+    if (a >= 1) return fmt::format("{:.3g}", v);
+    return fmt::format("{:.3g}", v);
+}
+
+std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f} %", v * 100.0) : "n/a"; }
+std::string money(double v) {
+    if (!std::isfinite(v)) return "n/a";
+    if (std::abs(v) >= 1e6) return fmt::format("{:.2f} M USD", v / 1e6);
+    if (std::abs(v) >= 1e3) return fmt::format("{:.1f} k USD", v / 1e3);
+    return fmt::format("{:.2f} USD", v);
+}
+
+void heading(std::ostream& out, const std::string& title) { out << '\n' << title << '\n' << std::string(title.size(), '-') << '\n'; }
+
+void row(std::ostream& out, const std::string& label, const std::string& value) {
+    out << fmt::format("  {:<34} {}\n", label, value);
+}
+
+// A fixed-width table with a header line.
+void table(std::ostream& out, const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size() && c < width.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    auto line = [&](const std::vector<std::string>& cells) {
+        out << ' ';
+        for (std::size_t c = 0; c < cells.size(); ++c) out << (c == 0 ? fmt::format(" {:<{}}", cells[c], width[c]) : fmt::format(" {:>{}}", cells[c], width[c]));
+        out << '\n';
+    };
+    line(header);
+    for (const auto& r : rows) line(r);
+}
+
+}  // namespace
+
+void write_table(const Report& rep, std::ostream& out) {
+    const auto& run = rep.run;
+    out << fmt::format("factorysim {} | scenario \"{}\" | seed {} | {} h simulated{} | {} events\n",
+                       run.factorysim_version, run.scenario, run.seed, num(run.simulated_hours),
+                       run.partial ? fmt::format(" of {} (PARTIAL: stopped early)", num(run.horizon_hours)) : "",
+                       run.events);
+    for (const auto& w : run.warnings) out << "warning: " << w << '\n';
+
+    heading(out, "Throughput");
+    row(out, "total tokens/s", num(rep.throughput.total_tokens_per_s));
+    if (!rep.throughput.training.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& t : rep.throughput.training)
+            rows.push_back({t.name, t.model, t.rack, std::to_string(t.gpus), num(t.step_time_s), num(t.tokens_per_s),
+                            pct(t.mfu), pct(t.communication_share), pct(t.goodput),
+                            t.completion_hours ? num(*t.completion_hours) : "-"});
+        out << "  training jobs:\n";
+        table(out, {"job", "model", "rack", "GPUs", "step s", "tokens/s", "MFU", "comm", "goodput", "done h"}, rows);
+    }
+    if (!rep.throughput.inference.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& s : rep.throughput.inference)
+            rows.push_back({s.name, s.model, std::to_string(s.gpus), num(s.output_tokens_per_s), pct(s.utilization),
+                            num(s.ttft_p50_s * 1e3), num(s.ttft_p99_s * 1e3), num(s.tpot_p50_s * 1e3),
+                            num(s.tpot_p99_s * 1e3), pct(s.slo_attainment)});
+        out << "  inference services:\n";
+        table(out, {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO"},
+              rows);
+    }
+
+    const auto& p = rep.power;
+    heading(out, "Power");
+    row(out, "IT average / peak", fmt::format("{} / {} MW", num(p.it_avg_mw), num(p.it_peak_mw)));
+    row(out, "facility average / peak", fmt::format("{} / {} MW", num(p.facility_avg_mw), num(p.facility_peak_mw)));
+    row(out, "cooling / distribution losses", fmt::format("{} / {} MW", num(p.cooling_avg_mw), num(p.distribution_loss_avg_mw)));
+    row(out, "PUE", fmt::format("{:.3f}", p.pue));
+    row(out, "energy IT / facility", fmt::format("{} / {} MWh", num(p.it_energy_mwh), num(p.energy_mwh)));
+    if (p.site_power_cap_mw > 0)
+        row(out, "site cap", fmt::format("{} MW, binding {} h", num(p.site_power_cap_mw), num(p.capped_hours)));
+
+    const auto& th = rep.thermal;
+    heading(out, "Thermal");
+    row(out, "cooling", fmt::format("{}, supply {} C, {} of heat to liquid", th.cooling, num(th.supply_temp_c),
+                                    pct(th.heat_to_liquid_fraction)));
+    row(out, "ambient average / max", fmt::format("{} / {} C", num(th.ambient_avg_c), num(th.ambient_max_c)));
+    row(out, "max GPU temperature", fmt::format("{} C", num(th.max_gpu_temp_c)));
+    row(out, "free cooling", pct(th.free_cooling_fraction));
+    row(out, "throttled GPU-hours", num(th.throttled_gpu_hours));
+
+    const auto& rel = rep.reliability;
+    heading(out, "Reliability");
+    std::string by;
+    for (const auto& [k, v] : rel.failures_by_component) by += fmt::format("{}{} {}", by.empty() ? "" : ", ", k, v);
+    row(out, "failures", fmt::format("{} ({})", rel.failures, by));
+    row(out, "job interruptions", std::to_string(rel.job_interruptions));
+    row(out, "GPU-hours lost", num(rel.gpu_hours_lost));
+
+    const auto& u = rep.utilization;
+    heading(out, "Utilization");
+    row(out, "GPUs / racks", fmt::format("{} / {}", u.gpus, u.racks));
+    row(out, "allocated / busy", fmt::format("{} / {}", pct(u.allocated_fraction), pct(u.busy_fraction)));
+    row(out, "jobs waiting at end", std::to_string(u.jobs_waiting_at_end));
+
+    const auto& c = rep.cost;
+    heading(out, "Cost");
+    row(out, "capex", money(c.capex_usd));
+    for (const auto& [k, v] : c.capex_breakdown_usd) row(out, "  " + k, money(v));
+    row(out, "depreciation (period)", money(c.depreciation_usd));
+    row(out, "opex (period): energy / other", fmt::format("{} / {}", money(c.energy_cost_usd), money(c.maintenance_usd + c.staff_usd)));
+    row(out, "TCO (period) / annualized", fmt::format("{} / {}", money(c.tco_usd), money(c.tco_annualized_usd)));
+    row(out, "USD per GPU-hour", fmt::format("{:.2f}", c.usd_per_gpu_hour));
+    row(out, "USD per million tokens", fmt::format("{:.3f}", c.usd_per_million_tokens));
+}
+
+}  // namespace factorysim::report

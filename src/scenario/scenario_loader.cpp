@@ -1,0 +1,335 @@
+// Scenario loading: overrides, defaults, schema validation, then the checks a schema
+// cannot express (names that must exist or be unique, parallelism that must divide the
+// GPUs), all reported together, then conversion into plain structs with units converted.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "factorysim/scenario/json_input.hpp"
+#include "factorysim/scenario/scenario.hpp"
+
+namespace factorysim::scenario {
+namespace {
+
+using nlohmann::json;
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+// "unknown rack \"gb301\" (did you mean \"gb300_nvl72\"?); known racks: ..."
+std::string unknown_name_message(const std::string& what, const std::string& name,
+                                 const std::vector<std::string>& known) {
+    std::string hint = did_you_mean(name, known);
+    return fmt::format("unknown {} \"{}\"{}; known {}s: {}", what, name,
+                       hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint), what, join(known));
+}
+
+catalog::Precision precision_of(const json& value) {
+    // The schema admits only names parse_precision knows.
+    return catalog::parse_precision(value.get<std::string>()).value();
+}
+
+Duration hours(double h) { return Duration::from_seconds(h * 3600.0); }
+
+// Applies the scenario's own "catalog" section; diagnostics point into the scenario.
+void add_scenario_catalog(catalog::Catalog& cat, const json& section, const std::string& file,
+                          std::vector<Diagnostic>& problems) {
+    try {
+        cat.add_json(section, file);
+    } catch (const InputError& e) {
+        for (const auto& d : e.diagnostics()) problems.push_back({"/catalog" + d.pointer, d.message});
+    }
+}
+
+class Resolver {
+public:
+    Resolver(const json& doc, const catalog::Catalog& cat, std::vector<Diagnostic>& problems)
+        : doc_(doc), cat_(cat), problems_(problems) {}
+
+    void check() {
+        if (doc_.contains("horizon_hours") && doc_.contains("horizon_days"))
+            problem("/horizon_days", "give either horizon_hours or horizon_days, not both");
+        check_pods();
+        check_workloads();
+    }
+
+private:
+    void problem(std::string pointer, std::string message) {
+        problems_.push_back({std::move(pointer), std::move(message)});
+    }
+
+    void check_pods() {
+        std::set<std::string> names;
+        const auto& pods = doc_.at("pods");
+        for (std::size_t i = 0; i < pods.size(); ++i) {
+            const auto at = append_pointer("/pods", i);
+            const auto name = pods[i].at("name").get<std::string>();
+            if (!names.insert(name).second) problem(at + "/name", fmt::format("pod name \"{}\" is used twice", name));
+            const auto rack = pods[i].at("rack").get<std::string>();
+            if (!cat_.has_rack(rack)) {
+                problem(at + "/rack", unknown_name_message("rack", rack, cat_.rack_names()));
+                continue;
+            }
+            pod_racks_[name] = pods[i].at("racks").get<int>();
+            pod_rack_type_[name] = rack;
+            max_pod_racks_ = std::max(max_pod_racks_, pod_racks_[name]);
+        }
+    }
+
+    void check_workloads() {
+        std::set<std::string> names;
+        const auto& workloads = doc_.at("workloads");
+        for (std::size_t i = 0; i < workloads.size(); ++i) {
+            const auto& w = workloads[i];
+            const auto at = append_pointer("/workloads", i);
+            const auto name = w.at("name").get<std::string>();
+            if (!names.insert(name).second)
+                problem(at + "/name", fmt::format("workload name \"{}\" is used twice", name));
+            const auto model = w.at("model").get<std::string>();
+            if (!cat_.has_llm(model)) problem(at + "/model", unknown_name_message("LLM", model, cat_.llm_names()));
+            const auto pod = w.at("pod").get<std::string>();
+            const catalog::RackSpec* rack = nullptr;
+            int racks_available = max_pod_racks_;
+            if (!pod.empty()) {
+                if (!pod_racks_.count(pod)) {
+                    std::vector<std::string> known;
+                    for (const auto& [n, r] : pod_racks_) known.push_back(n);
+                    problem(at + "/pod", unknown_name_message("pod", pod, known));
+                    continue;
+                }
+                rack = &cat_.rack(pod_rack_type_.at(pod));
+                racks_available = pod_racks_.at(pod);
+            }
+            if (w.at("type") == "training")
+                check_training(w, at, rack, racks_available);
+            else
+                check_inference(w, at, rack);
+        }
+    }
+
+    // The rack types a workload may land on: its pod's, or every pod's.
+    std::vector<const catalog::RackSpec*> candidate_racks(const catalog::RackSpec* rack) const {
+        if (rack) return {rack};
+        std::vector<const catalog::RackSpec*> out;
+        for (const auto& [pod, type] : pod_rack_type_) out.push_back(&cat_.rack(type));
+        return out;
+    }
+
+    void check_training(const json& w, const std::string& at, const catalog::RackSpec* rack, int racks_available) {
+        const int racks = w.at("racks").get<int>();
+        if (racks_available > 0 && racks > racks_available)
+            problem(at + "/racks", fmt::format("the job needs {} racks but the {} has only {}", racks,
+                                               rack ? "pod" : "largest pod", racks_available));
+        const auto& par = w.at("parallelism");
+        const int tp = par.at("tensor").get<int>();
+        const int pp = par.at("pipeline").get<int>();
+        const double seq = w.at("sequence_length").get<double>();
+        const double batch = w.at("global_batch_tokens").get<double>();
+        for (const auto* r : candidate_racks(rack)) {
+            const int gpus = racks * r->gpu_count();
+            if (tp > r->domain_gpus()) {
+                problem(at + "/parallelism/tensor",
+                        fmt::format("tensor parallelism {} exceeds the {}-GPU NVLink domain of {} (TP groups never "
+                                    "straddle NVLink domains)",
+                                    tp, r->domain_gpus(), r->name));
+            } else if (gpus % (tp * pp) != 0) {
+                problem(at + "/parallelism",
+                        fmt::format("tensor x pipeline = {} does not divide the job's {} GPUs ({} racks of {})",
+                                    tp * pp, gpus, racks, r->name));
+            } else if (r->domain_gpus() % tp != 0) {
+                problem(at + "/parallelism/tensor",
+                        fmt::format("tensor parallelism {} does not divide the {}-GPU NVLink domain of {}", tp,
+                                    r->domain_gpus(), r->name));
+            } else {
+                const double dp = gpus / (tp * pp);
+                if (batch / seq < dp)
+                    problem(at + "/global_batch_tokens",
+                            fmt::format("{} tokens is {} sequences of {}, fewer than the {} data-parallel replicas",
+                                        batch, std::floor(batch / seq), seq, dp));
+            }
+        }
+    }
+
+    void check_inference(const json& w, const std::string& at, const catalog::RackSpec* rack) {
+        const int g = w.at("gpus_per_instance").get<int>();
+        for (const auto* r : candidate_racks(rack)) {
+            if (g > r->domain_gpus())
+                problem(at + "/gpus_per_instance",
+                        fmt::format("an instance of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
+                                    r->domain_gpus(), r->name));
+        }
+    }
+
+    const json& doc_;
+    const catalog::Catalog& cat_;
+    std::vector<Diagnostic>& problems_;
+    std::map<std::string, int> pod_racks_;
+    std::map<std::string, std::string> pod_rack_type_;
+    int max_pod_racks_ = 0;
+};
+
+Ambient read_ambient(const json& a) {
+    Ambient out;
+    if (a.at("type") == "constant") {
+        out.kind = Ambient::Kind::Constant;
+        out.temp_c = a.at("temp_c").get<double>();
+    } else {
+        out.kind = Ambient::Kind::Synthetic;
+        out.mean_c = a.at("mean_c").get<double>();
+        out.daily_swing_c = a.at("daily_swing_c").get<double>();
+        out.seasonal_swing_c = a.at("seasonal_swing_c").get<double>();
+        out.peak_hour = a.at("peak_hour").get<double>();
+        out.peak_day_of_year = a.at("peak_day_of_year").get<double>();
+        out.start_day_of_year = a.at("start_day_of_year").get<double>();
+    }
+    return out;
+}
+
+Cooling read_cooling(const json& c) {
+    Cooling out;
+    out.type = c.at("type").get<std::string>();
+    out.heat_rejection = c.at("heat_rejection").get<std::string>();
+    out.supply_temp_c = c.at("supply_temp_c").get<double>();
+    out.heat_capture_fraction = c.at("heat_capture_fraction").get<double>();
+    out.cdu_approach_c = c.at("cdu_approach_c").get<double>();
+    out.dry_cooler_approach_c = c.at("dry_cooler_approach_c").get<double>();
+    out.chiller_carnot_fraction = c.at("chiller_carnot_fraction").get<double>();
+    out.chilled_water_c = c.at("chilled_water_c").get<double>();
+    out.pump_w_per_kw = c.at("pump_w_per_kw").get<double>();
+    out.fan_w_per_kw = c.at("fan_w_per_kw").get<double>();
+    out.dry_cooler_fan_w_per_kw = c.at("dry_cooler_fan_w_per_kw").get<double>();
+    out.gpu_thermal_resistance_c_per_kw = c.at("gpu_thermal_resistance_c_per_kw").get<double>();
+    out.throttle_temp_c = c.at("throttle_temp_c").get<double>();
+    out.ups_efficiency = c.at("ups_efficiency").get<double>();
+    out.transformer_efficiency = c.at("transformer_efficiency").get<double>();
+    return out;
+}
+
+TrainingWorkload read_training(const json& w) {
+    TrainingWorkload t;
+    t.name = w.at("name").get<std::string>();
+    t.model = w.at("model").get<std::string>();
+    t.pod = w.at("pod").get<std::string>();
+    t.racks = w.at("racks").get<int>();
+    t.tokens = w.at("tokens").get<double>();
+    t.global_batch_tokens = w.at("global_batch_tokens").get<double>();
+    t.sequence_length = w.at("sequence_length").get<int>();
+    t.precision = precision_of(w.at("precision"));
+    t.parallelism.tensor = w.at("parallelism").at("tensor").get<int>();
+    t.parallelism.pipeline = w.at("parallelism").at("pipeline").get<int>();
+    t.parallelism.virtual_stages = w.at("parallelism").at("virtual_stages").get<int>();
+    t.compute_efficiency = w.at("compute_efficiency").get<double>();
+    t.overlap = w.at("overlap").get<double>();
+    t.activation_recompute = w.at("activation_recompute").get<bool>();
+    t.checkpoint_interval = hours(w.at("checkpoint_interval_hours").get<double>());
+    t.checkpoint_gb_per_s_per_gpu = w.at("checkpoint_gb_per_s_per_gpu").get<double>();
+    t.restart_overhead = Duration::from_seconds(w.at("restart_minutes").get<double>() * 60.0);
+    t.start_hours = w.at("start_hours").get<double>();
+    t.priority = w.at("priority").get<int>();
+    return t;
+}
+
+InferenceWorkload read_inference(const json& w) {
+    InferenceWorkload s;
+    s.name = w.at("name").get<std::string>();
+    s.model = w.at("model").get<std::string>();
+    s.pod = w.at("pod").get<std::string>();
+    s.instances = w.at("instances").get<int>();
+    s.gpus_per_instance = w.at("gpus_per_instance").get<int>();
+    s.precision = precision_of(w.at("precision"));
+    const auto& a = w.at("arrival");
+    s.arrival = a.at("type").get<std::string>();
+    s.rate_per_s = a.at("rate_per_s").get<double>();
+    s.peak_to_mean = s.arrival == "diurnal" ? a.at("peak_to_mean").get<double>() : 1.0;
+    s.peak_hour = a.at("peak_hour").get<double>();
+    s.input_tokens = w.at("input_tokens").get<double>();
+    s.output_tokens = w.at("output_tokens").get<double>();
+    s.max_batch = w.at("max_batch").get<int>();
+    s.ttft_slo_s = w.at("ttft_slo_ms").get<double>() / 1e3;
+    s.tpot_slo_s = w.at("tpot_slo_ms").get<double>() / 1e3;
+    s.start_hours = w.at("start_hours").get<double>();
+    return s;
+}
+
+Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
+    Scenario s;
+    s.file = file;
+    s.name = doc.at("name").get<std::string>();
+    s.description = doc.at("description").get<std::string>();
+    s.seed = doc.at("seed").get<std::uint64_t>();
+    s.horizon = doc.contains("horizon_days") ? hours(doc.at("horizon_days").get<double>() * 24.0)
+                                             : hours(doc.value("horizon_hours", 24.0));
+    const auto& site = doc.at("site");
+    s.site.ambient = read_ambient(site.at("ambient"));
+    s.site.power_cap_mw = site.at("power_cap_mw").get<double>();
+    s.site.electricity_usd_per_kwh = site.at("electricity_usd_per_kwh").get<double>();
+    for (const auto& p : doc.at("pods"))
+        s.pods.push_back({p.at("name").get<std::string>(), p.at("rack").get<std::string>(), p.at("racks").get<int>()});
+    const auto& f = doc.at("fabric");
+    s.fabric.model = f.at("model").get<std::string>();
+    s.fabric.collective_efficiency = f.at("collective_efficiency").get<double>();
+    s.fabric.nvlink_efficiency = f.at("nvlink_efficiency").get<double>();
+    s.fabric.latency_s = f.at("latency_us").get<double>() * 1e-6;
+    s.cooling = read_cooling(doc.at("cooling"));
+    for (const auto& w : doc.at("workloads")) {
+        if (w.at("type") == "training")
+            s.training.push_back(read_training(w));
+        else
+            s.inference.push_back(read_inference(w));
+    }
+    s.scheduler.policy = doc.at("scheduler").at("policy").get<std::string>();
+    const auto& fl = doc.at("failures");
+    s.failures.enabled = fl.at("enabled").get<bool>();
+    s.failures.gpu_mtbf_hours = fl.at("gpu_mtbf_hours").get<double>();
+    s.failures.node_mtbf_hours = fl.at("node_mtbf_hours").get<double>();
+    s.failures.network_mtbf_hours = fl.at("network_mtbf_hours").get<double>();
+    s.failures.software_mtbf_hours = fl.at("software_mtbf_hours").get<double>();
+    s.failures.repair_hours = fl.at("repair_hours").get<double>();
+    const auto& c = doc.at("cost");
+    s.cost.rack_price_usd = c.at("rack_price_usd").get<double>();
+    s.cost.network_fraction = c.at("network_fraction").get<double>();
+    s.cost.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
+    s.cost.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();
+    s.cost.installation_fraction = c.at("installation_fraction").get<double>();
+    s.cost.it_depreciation_years = c.at("it_depreciation_years").get<double>();
+    s.cost.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
+    s.cost.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
+    s.cost.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    s.report.sample_interval = Duration::from_seconds(doc.at("report").at("sample_interval_minutes").get<double>() * 60);
+    s.catalog = std::move(cat);
+    s.document = std::move(doc);
+    return s;
+}
+
+}  // namespace
+
+Scenario scenario_from_json(json document, const std::string& file, const LoadOptions& options) {
+    for (const auto& assignment : options.overrides) set_by_pointer(document, assignment);
+    if (options.seed) document["seed"] = *options.seed;
+    const Schema& schema = scenario_schema();
+    apply_defaults(document, schema);
+    std::vector<Diagnostic> problems = validate(document, schema);
+    if (!problems.empty()) throw InputError(file, std::move(problems));
+
+    catalog::Catalog cat = catalog::Catalog::builtin();
+    for (const auto& extra : options.catalog_files) cat.add_json(load_json_file(extra), extra);
+    if (document.contains("catalog")) add_scenario_catalog(cat, document.at("catalog"), file, problems);
+    if (problems.empty()) Resolver(document, cat, problems).check();
+    if (!problems.empty()) throw InputError(file, std::move(problems));
+    return convert(std::move(document), file, std::move(cat));
+}
+
+Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+    return scenario_from_json(load_json_file(path), path, options);
+}
+
+}  // namespace factorysim::scenario

@@ -1,0 +1,273 @@
+// The scenario schema: every key, its unit, range and default, and why the default is
+// what it is (the description says, with its source; docs/scenario.md is generated from
+// this file by `factorysim schema --format markdown`).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "factorysim/scenario/scenario.hpp"
+
+namespace factorysim::scenario {
+namespace {
+
+using Props = std::vector<std::pair<std::string, Schema>>;
+
+// An alternative of a discriminated object that is chosen when "type" is omitted.
+Schema default_variant(Schema alternative) {
+    auto& type = alternative.properties.front().second;
+    type.default_value = nlohmann::json(type.enum_values.front());
+    return alternative;
+}
+
+Schema precision_key(std::string description, std::string default_value) {
+    return enumeration(std::move(description), {"fp4", "nvfp4", "fp8", "bf16", "fp16", "tf32", "fp64"},
+                       std::move(default_value));
+}
+
+Schema site_schema() {
+    Schema constant = default_variant(object_variant(
+        "constant", "The same outdoor dry-bulb temperature all the time",
+        {{"temp_c", number("Outdoor temperature", "degC", -60, 60, 25)}}));
+    Schema synthetic = object_variant(
+        "synthetic",
+        "Mean plus a daily and a seasonal cosine: T(t) = mean + daily/2 cos(2pi (hour - peak_hour)/24) + "
+        "seasonal/2 cos(2pi (day - peak_day)/365); evaluated hourly (piecewise constant)",
+        {{"mean_c", number("Annual mean temperature", "degC", -60, 60, 15)},
+         {"daily_swing_c", number("Peak-to-trough swing over a day", "degC", 0, 40, 10)},
+         {"seasonal_swing_c", number("Peak-to-trough swing over a year", "degC", 0, 60, 20)},
+         {"peak_hour", number("Hour of day of the daily maximum", "h", 0, 24, 15)},
+         {"peak_day_of_year", number("Day of year of the seasonal maximum", "d", 0, 365, 200)},
+         {"start_day_of_year", number("Day of year at simulated time zero", "d", 0, 365, 0)}});
+    return object(
+        "The site: weather, grid connection, electricity price",
+        {{"ambient",
+          discriminated("Outdoor (heat-rejection) temperature", {std::move(constant), std::move(synthetic)})
+              .with_default(nlohmann::json::object())},
+         {"power_cap_mw",
+          number("Facility power limit; the GPUs are power-capped uniformly to stay under it (0 = no cap)", "MW",
+                 0, 1e5, 0)},
+         {"electricity_usd_per_kwh",
+          number("Flat electricity tariff. Default: US industrial average 2023, 8.06 c/kWh (EIA, "
+                 "https://www.statista.com/statistics/190680/)",
+                 "USD/kWh", 0, 10, 0.0806)}});
+}
+
+Schema pod_schema() {
+    return object("A pod: identical racks of one catalog type",
+                  {{"name", string("Pod name, unique in the scenario")},
+                   {"rack", string("Catalog rack type (`factorysim models` lists them), e.g. gb300_nvl72")},
+                   {"racks", integer("Number of racks", "", 1, 20000)}},
+                  {"name", "rack", "racks"});
+}
+
+Schema fabric_schema() {
+    return object(
+        "Scale-out and NVLink communication (analytical alpha-beta model; docs/models/training.md)",
+        {{"model", enumeration("Fidelity: only the analytical model exists so far", {"analytical"}, "analytical")},
+         {"collective_efficiency",
+          number("Achieved fraction of the NIC line rate in large collectives (NCCL bus bandwidth over the "
+                 "scale-out fabric; estimate)",
+                 "", 0.05, 1, 0.80)},
+         {"nvlink_efficiency",
+          number("Achieved fraction of NVLink bandwidth in large collectives (estimate)", "", 0.05, 1, 0.80)},
+         {"latency_us", number("Latency per collective step (alpha)", "us", 0, 1000, 10)}});
+}
+
+Props cooling_common(double supply_c, double capture, double r_c_per_kw) {
+    return {
+        {"supply_temp_c", number("Coolant supply set point at the rack (liquid) or supply air (air)", "degC", 5,
+                                 50, supply_c)},
+        {"heat_capture_fraction",
+         number("Share of rack heat captured by liquid; the rest goes to room air", "", 0, 1, capture)},
+        {"heat_rejection", enumeration("How the facility rejects heat: dry cooler (free cooling only), chiller "
+                                       "(always compressor), hybrid (dry cooler when ambient allows, else chiller)",
+                                       {"dry_cooler", "chiller", "hybrid"}, "hybrid")},
+        {"cdu_approach_c", number("CDU approach: secondary supply minus facility water supply", "degC", 0, 20, 3)},
+        {"dry_cooler_approach_c",
+         number("Dry cooler approach: water leaving minus outdoor air temperature", "degC", 1, 30, 8)},
+        {"chiller_carnot_fraction",
+         number("Chiller COP as a fraction of the Carnot COP of its lift (estimate, typical 0.4-0.6)", "", 0.1, 0.9,
+                0.5)},
+        {"chilled_water_c", number("Chilled-water supply to the room air handlers (CRAH)", "degC", 5, 30, 18)},
+        {"pump_w_per_kw", number("Pump power per kW of heat carried by liquid (estimate)", "W/kW", 0, 200, 15)},
+        {"fan_w_per_kw", number("CRAH fan power per kW of heat carried by room air (estimate)", "W/kW", 0, 300, 40)},
+        {"dry_cooler_fan_w_per_kw",
+         number("Dry cooler fan power per kW of heat rejected (estimate)", "W/kW", 0, 200, 20)},
+        {"gpu_thermal_resistance_c_per_kw",
+         number("GPU temperature rise above the coolant (or air) supply per kW of GPU power (cold plate or "
+                "heat sink, coolant rise included; estimate)",
+                "degC/kW", 1, 200, r_c_per_kw)},
+        {"throttle_temp_c", number("GPU temperature at which clocks throttle (estimate)", "degC", 40, 120, 90)},
+        {"ups_efficiency", number("UPS efficiency (estimate)", "", 0.5, 1, 0.97)},
+        {"transformer_efficiency", number("Transformer and rectifier chain efficiency (estimate)", "", 0.5, 1, 0.98)},
+    };
+}
+
+Schema cooling_schema() {
+    Schema neptune = default_variant(object_variant(
+        "neptune_dlc",
+        "Lenovo Neptune-style warm-water direct liquid cooling: ~98 % of heat to liquid, supply up to 45 degC",
+        cooling_common(35, 0.98, 20)));
+    Schema liquid =
+        object_variant("liquid", "Standard NVL72 direct liquid loop (cold plates on GPUs/CPUs, fans for the rest)",
+                       cooling_common(25, 0.85, 20));
+    Schema air = object_variant("air", "Air-cooled servers: all heat to room air through CRAH units and a chiller",
+                                cooling_common(24, 0.0, 35));
+    return discriminated("Rack cooling and the plant behind it (docs/models/cooling.md)",
+                         {std::move(neptune), std::move(liquid), std::move(air)})
+        .with_default(nlohmann::json::object());
+}
+
+Schema training_schema() {
+    return object_variant(
+        "training", "An LLM training job (docs/models/training.md)",
+        {{"name", string("Job name, unique among workloads")},
+         {"model", string("Catalog LLM, e.g. llama3.1-70b")},
+         {"pod", string("Pod to run in (default: the first pod with enough free racks)", "")},
+         {"racks", integer("Racks the job occupies (whole racks; gang-scheduled)", "", 1, 20000)},
+         {"tokens", number("Tokens to train; 0 = train until the horizon", "tokens", 0, 1e16, 0)},
+         {"global_batch_tokens",
+          number("Tokens per optimizer step (Llama 3 405B: 16M)", "tokens", 1024, 1e9, 4194304)},
+         {"sequence_length", integer("Sequence length", "tokens", 128, 1048576, 8192)},
+         {"precision", precision_key("Math precision of the GEMMs", "bf16")},
+         {"parallelism",
+          object("Model parallelism; data parallelism takes the rest of the GPUs",
+                 {{"tensor", integer("Tensor-parallel size (must fit in one NVLink domain)", "", 1, 1024, 8)},
+                  {"pipeline", integer("Pipeline-parallel stages", "", 1, 1024, 1)},
+                  {"virtual_stages", integer("Interleaved virtual stages per pipeline rank", "", 1, 64, 1)}})
+              .with_default(nlohmann::json::object())},
+         {"compute_efficiency",
+          number("Achieved fraction of the large-GEMM rate across the whole step's compute (attention, norms, "
+                 "element-wise kernels, launch gaps); calibrated on Llama 3 405B, docs/models/training.md",
+                 "", 0.05, 1, 0.80)},
+         {"overlap",
+          number("Share of data-parallel communication hidden behind backward compute", "", 0, 1, 0.8)},
+         {"activation_recompute", boolean("Recompute activations in the backward pass (+1 forward)", false)},
+         {"checkpoint_interval_hours", number("Time between checkpoints", "h", 0.01, 1000, 1)},
+         {"checkpoint_gb_per_s_per_gpu",
+          number("Checkpoint write bandwidth per GPU (Llama 3: 2 TB/s over 16,384 GPUs = 0.125)", "GB/s", 0.001,
+                 100, 0.125)},
+         {"restart_minutes", number("Time to restart after an interruption (detect, reschedule, reload)", "min",
+                                    0, 10000, 10)},
+         {"start_hours", number("Submit time", "h", 0, 1e6, 0)},
+         {"priority", integer("Priority (higher first with the priority scheduler)", "", -1000, 1000, 0)}},
+        {"name", "model", "racks"});
+}
+
+Schema inference_schema() {
+    return object_variant(
+        "inference", "An LLM inference service (fluid model; docs/models/inference.md)",
+        {{"name", string("Service name, unique among workloads")},
+         {"model", string("Catalog LLM, e.g. llama3.1-70b")},
+         {"pod", string("Pod to run in (default: the first pod with enough free racks)", "")},
+         {"instances", integer("Model replicas", "", 1, 1000000)},
+         {"gpus_per_instance", integer("GPUs per replica (tensor parallel inside one NVLink domain)", "", 1, 576, 8)},
+         {"precision", precision_key("Weight and KV-cache precision", "fp8")},
+         {"arrival",
+          object("Request arrivals",
+                 {{"type", enumeration("poisson: constant mean rate; diurnal: rate x (1 + (peak/mean - 1) cos(2pi "
+                                       "(hour - peak_hour)/24)), evaluated hourly",
+                                       {"poisson", "diurnal"}, "poisson")},
+                  {"rate_per_s", number("Mean request rate of the whole service", "1/s", 0, 1e9, 10)},
+                  {"peak_to_mean", number("Diurnal peak over mean", "", 1, 2, 1.5)},
+                  {"peak_hour", number("Hour of the daily peak", "h", 0, 24, 14)}})
+              .with_default(nlohmann::json::object())},
+         {"input_tokens", number("Mean prompt length", "tokens", 1, 1e7, 1024)},
+         {"output_tokens", number("Mean generated length", "tokens", 1, 1e6, 256)},
+         {"max_batch", integer("Most sequences decoded together per replica", "", 1, 65536, 256)},
+         {"ttft_slo_ms",
+          number("Time-to-first-token objective (MLPerf v5.0 Llama 2 70B interactive: 450 ms)", "ms", 1, 1e6,
+                 2000)},
+         {"tpot_slo_ms",
+          number("Time-per-output-token objective (MLPerf v5.0 Llama 2 70B interactive: 40 ms)", "ms", 0.1, 1e5,
+                 50)},
+         {"start_hours", number("Time the service starts", "h", 0, 1e6, 0)}},
+        {"name", "model", "instances"});
+}
+
+Schema failures_schema() {
+    return object(
+        "Hardware and software failures (docs/models/reliability.md). Defaults from the Llama 3 405B run: "
+        "16,384 H100 for 54 days, 419 unexpected interruptions (arXiv:2407.21783)",
+        {{"enabled", boolean("Simulate failures", true)},
+         {"gpu_mtbf_hours",
+          number("Per GPU (GPU, HBM, SRAM, system processor, SDC, thermal): 16,384 x 1,296 h / 268", "h", 1, 1e9,
+                 79000)},
+         {"node_mtbf_hours",
+          number("Per server or compute tray (host, NIC, PSU, CPU, memory, SSD, chassis): 2,048 x 1,296 h / 53",
+                 "h", 1, 1e9, 50000)},
+         {"network_mtbf_hours",
+          number("Per server or compute tray, network switch or cable: 2,048 x 1,296 h / 35", "h", 1, 1e9, 75800)},
+         {"software_mtbf_hours",
+          number("Per GPU of a training job, software and NCCL faults: 16,384 x 1,296 h / 63", "h", 1, 1e10,
+                 337000)},
+         {"repair_hours", number("Time a failed part is out of service (swap or repair)", "h", 0, 10000, 24)}});
+}
+
+Schema cost_schema() {
+    return object(
+        "Owner economics (docs/models/cost.md)",
+        {{"rack_price_usd", number("Price of every rack; 0 = each rack type's catalog price", "USD", 0, 1e9, 0)},
+         {"network_fraction",
+          number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % of a 35 B USD/GW build, "
+                 "GPUs 39 %)",
+                 "", 0, 2, 0.15)},
+         {"facility_usd_per_mw",
+          number("Facility (shell, power, mechanical) per MW of critical IT at full load (build.inc 2025: 10.7 M "
+                 "USD/MW)",
+                 "USD/MW", 0, 1e9, 10.7e6)},
+         {"cooling_usd_per_mw",
+          number("Extra cooling plant per MW of critical IT (0: included in the facility figure)", "USD/MW", 0, 1e9,
+                 0)},
+         {"installation_fraction", number("Installation and commissioning, fraction of rack capex", "", 0, 1, 0.02)},
+         {"it_depreciation_years", number("Straight-line life of IT (racks, network)", "years", 1, 30, 5)},
+         {"facility_depreciation_years", number("Straight-line life of the facility", "years", 1, 60, 20)},
+         {"maintenance_fraction_per_year",
+          number("Maintenance per year as a fraction of IT capex (estimate)", "", 0, 1, 0.03)},
+         {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)}});
+}
+
+Schema build_scenario_schema() {
+    Schema workload = discriminated("A workload: a training job or an inference service",
+                                    {training_schema(), inference_schema()});
+    Schema catalog_section = object("Catalog entries added or overridden by this scenario (same format as "
+                                    "src/catalog/; see docs/models/rack.md)",
+                                    {{"racks", array("Rack entries", any("A rack entry"))},
+                                     {"llms", array("LLM entries", any("An LLM entry"))}});
+    return object(
+        "A factorysim scenario",
+        {{"name", string("Scenario name (shown in reports)")},
+         {"description", string("Free text", "")},
+         {"seed", integer("Random seed: same scenario + seed = same report bytes", "", 0, 9007199254740991.0, 1)},
+         {"horizon_hours", number("Simulated time (give this or horizon_days; default 24 h)", "h", 0.001, 87600)},
+         {"horizon_days", number("Simulated time in days (alternative to horizon_hours)", "d", 0.001, 3650)},
+         {"site", site_schema().with_default(nlohmann::json::object())},
+         {"pods", array("Pods of racks", pod_schema(), 1, 1000)},
+         {"fabric", fabric_schema().with_default(nlohmann::json::object())},
+         {"cooling", cooling_schema()},
+         {"workloads", array("Training jobs and inference services", workload, 0, 10000)
+                           .with_default(nlohmann::json::array())},
+         {"scheduler",
+          object("Placement of workloads on racks",
+                 {{"policy", enumeration("fifo: in submit order, the head blocks the queue; first_fit: any job "
+                                         "that fits starts; priority: by priority, then submit order, head blocks",
+                                         {"fifo", "first_fit", "priority"}, "fifo")}})
+              .with_default(nlohmann::json::object())},
+         {"failures", failures_schema().with_default(nlohmann::json::object())},
+         {"cost", cost_schema().with_default(nlohmann::json::object())},
+         {"report", object("What the report samples",
+                           {{"sample_interval_minutes",
+                             number("Time-series sampling interval (CSV and HTML charts)", "min", 1, 1e6, 15)}})
+                        .with_default(nlohmann::json::object())},
+         {"catalog", std::move(catalog_section)}},
+        {"name", "pods"});
+}
+
+}  // namespace
+
+const Schema& scenario_schema() {
+    static const Schema schema = build_scenario_schema();
+    return schema;
+}
+
+}  // namespace factorysim::scenario

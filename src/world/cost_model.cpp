@@ -1,0 +1,52 @@
+#include "world/cost_model.hpp"
+
+#include <fmt/format.h>
+
+#include "factorysim/models/rack_power.hpp"
+
+namespace factorysim::world {
+
+report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Site& site,
+                                 const std::vector<const catalog::RackSpec*>& racks, double hours,
+                                 double facility_energy_mwh, const report::UtilizationSection& utilization,
+                                 double tokens, std::set<std::string>& warnings) {
+    report::CostSection c;
+    double rack_capex = 0.0, critical_mw = 0.0;
+    for (const auto* r : racks) {
+        if (cost.rack_price_usd > 0.0) {
+            rack_capex += cost.rack_price_usd;
+        } else if (r->price_usd) {
+            rack_capex += r->price_usd->value;
+        } else {
+            warnings.insert(fmt::format("no catalog price for {}; set cost.rack_price_usd", r->name));
+        }
+        critical_mw += models::full_load_power_kw(*r) / 1e3;
+    }
+    const double network = cost.network_fraction * rack_capex;
+    const double installation = cost.installation_fraction * rack_capex;
+    const double facility = cost.facility_usd_per_mw * critical_mw;
+    const double cooling = cost.cooling_usd_per_mw * critical_mw;
+    c.capex_breakdown_usd = {{"racks", rack_capex},
+                             {"network", network},
+                             {"installation", installation},
+                             {"facility", facility},
+                             {"cooling", cooling}};
+    const double it_capex = rack_capex + network + installation;
+    c.capex_usd = it_capex + facility + cooling;
+    const double years = hours / 8760.0;
+    c.depreciation_usd = it_capex / cost.it_depreciation_years * years +
+                         (facility + cooling) / cost.facility_depreciation_years * years;
+    c.energy_cost_usd = facility_energy_mwh * 1e3 * site.electricity_usd_per_kwh;
+    c.maintenance_usd = cost.maintenance_fraction_per_year * it_capex * years;
+    c.staff_usd = cost.staff_usd_per_year * years;
+    c.opex_usd = c.energy_cost_usd + c.maintenance_usd + c.staff_usd;
+    c.tco_usd = c.depreciation_usd + c.opex_usd;
+    c.tco_annualized_usd = years > 0 ? c.tco_usd / years : 0.0;
+    c.usd_per_gpu_hour = utilization.gpu_hours > 0 ? c.tco_usd / utilization.gpu_hours : 0.0;
+    c.usd_per_allocated_gpu_hour =
+        utilization.allocated_gpu_hours > 0 ? c.tco_usd / utilization.allocated_gpu_hours : 0.0;
+    c.usd_per_million_tokens = tokens > 0 ? c.tco_usd / tokens * 1e6 : 0.0;
+    return c;
+}
+
+}  // namespace factorysim::world

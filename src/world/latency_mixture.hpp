@@ -1,0 +1,39 @@
+// Percentiles of a latency over a run whose operating point changed over time. Each
+// interval contributes its requests with the fluid model's distribution
+//   P(L > x) = rho exp(-(x - base) / scale)  for x >= base,   1 for x < base,
+// so the run's distribution is the request-weighted mixture, inverted by bisection.
+#pragma once
+
+#include <vector>
+
+namespace factorysim::world {
+
+class LatencyMixture {
+public:
+    // Adds `weight` requests with the shifted-exponential tail (rho in [0, 1)).
+    void add(double weight, double base_s, double rho, double scale_s);
+    double total_weight() const { return total_; }
+    // Exceedance probability P(L > x).
+    double exceedance(double x) const;
+    // The q-quantile (0 if empty).
+    double quantile(double q) const;
+
+private:
+    struct Part {
+        double weight, base, rho, scale;
+    };
+    std::vector<Part> parts_;
+    double total_ = 0.0;
+};
+
+// Weighted quantile of point masses (TPOT is constant within an interval).
+class WeightedValues {
+public:
+    void add(double weight, double value);
+    double quantile(double q) const;
+
+private:
+    std::vector<std::pair<double, double>> items_;  // (value, weight)
+};
+
+}  // namespace factorysim::world

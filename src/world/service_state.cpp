@@ -1,0 +1,148 @@
+#include "world/service_state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+
+namespace factorysim::world {
+
+models::InferenceInstance ServiceState::instance_on(const catalog::RackSpec& rack,
+                                                    const scenario::Fabric& fabric) const {
+    models::InferenceInstance inst;
+    inst.model = model_;
+    inst.gpu = &rack.gpu;
+    inst.gpus = config_->gpus_per_instance;
+    inst.precision = config_->precision;
+    inst.input_tokens = config_->input_tokens;
+    inst.output_tokens = config_->output_tokens;
+    inst.max_batch = config_->max_batch;
+    inst.nvlink_efficiency = fabric.nvlink_efficiency;
+    inst.latency_s = fabric.latency_s;
+    return inst;
+}
+
+int ServiceState::racks_needed(const catalog::RackSpec& rack) const {
+    const int per_domain = rack.domain_gpus() / config_->gpus_per_instance;
+    const int per_rack = std::max(1, rack.gpu_count() / rack.domain_gpus() * per_domain);
+    return (config_->instances + per_rack - 1) / per_rack;
+}
+
+void ServiceState::check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
+                              const std::string& file) const {
+    try {
+        (void)models::size_instance(instance_on(rack, fabric));
+    } catch (const ModelError& e) {
+        throw scenario::InputError(file, {{pointer + "/gpus_per_instance", e.what()}});
+    }
+}
+
+void ServiceState::place(Time now, const catalog::RackSpec& rack, std::vector<int> racks,
+                         const scenario::Fabric& fabric) {
+    rack_ = &rack;
+    racks_ = std::move(racks);
+    instance_ = instance_on(rack, fabric);
+    nominal_sizing_ = models::size_instance(instance_);
+    sizing_ = nominal_sizing_;
+    instances_up_ = config_->instances;
+    placed_ = true;
+    last_ = now;
+    recompute();
+}
+
+double ServiceState::offered_rate_at(Time t) const {
+    if (config_->arrival != "diurnal") return config_->rate_per_s;
+    const double hour_of_day = std::fmod(std::floor(t.hours()), 24.0);
+    return config_->rate_per_s *
+           (1.0 + (config_->peak_to_mean - 1.0) * std::cos(2.0 * std::numbers::pi * (hour_of_day - config_->peak_hour) / 24.0));
+}
+
+void ServiceState::recompute() {
+    const double per_instance = instances_up_ > 0 ? offered_ / instances_up_ : 0.0;
+    point_ = models::operating_point(instance_, sizing_, per_instance, clock_);
+}
+
+void ServiceState::close_interval(Time now) {
+    const double dt = (now - last_).seconds();
+    last_ = now;
+    if (!placed_ || dt <= 0.0) return;
+    const double served = point_.requests_per_s * instances_up_ * dt;
+    offered_requests_ += offered_ * dt;
+    served_requests_ += served;
+    busy_instance_s_ += point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ * dt;
+    batch_s_ += point_.batch * instances_up_ * dt;
+    up_s_ += instances_up_ * dt;
+    slo_met_requests_ += served * point_.slo_attainment(config_->ttft_slo_s, config_->tpot_slo_s);
+    ttft_.add(served, point_.base_ttft_s, std::min(point_.prefill_share, 0.999), point_.wait_scale_s);
+    tpot_.add(served * config_->output_tokens, point_.tpot_s);
+}
+
+void ServiceState::set_offered(Time now, double requests_per_s) {
+    close_interval(now);
+    offered_ = requests_per_s;
+    recompute();
+}
+
+void ServiceState::set_clock(Time now, double clock) {
+    if (!placed_ || clock == clock_) return;
+    close_interval(now);
+    clock_ = clock;
+    sizing_ = models::size_instance(instance_, clock);
+    recompute();
+}
+
+void ServiceState::instance_down(Time now) {
+    close_interval(now);
+    instances_up_ = std::max(0, instances_up_ - 1);
+    recompute();
+}
+
+void ServiceState::instance_up(Time now) {
+    close_interval(now);
+    instances_up_ = std::min(config_->instances, instances_up_ + 1);
+    recompute();
+}
+
+double ServiceState::gpu_utilisation() const {
+    if (!placed_) return 0.0;
+    // The instances' busy fraction, relative to the unthrottled capacity, spread over all
+    // the GPUs of the service's racks (slots no instance uses stay idle).
+    const double busy_gpus = point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ *
+                             config_->gpus_per_instance;
+    return std::min(1.0, busy_gpus / (static_cast<double>(racks_.size()) * rack_->gpu_count()));
+}
+
+double ServiceState::current_output_tokens_per_s() const {
+    return placed_ ? point_.requests_per_s * instances_up_ * config_->output_tokens : 0.0;
+}
+
+report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
+    close_interval(end);
+    report::InferenceServiceReport r;
+    r.name = config_->name;
+    r.model = model_->name;
+    r.precision = catalog::to_string(config_->precision);
+    r.instances = config_->instances;
+    r.gpus_per_instance = config_->gpus_per_instance;
+    r.gpus = config_->instances * config_->gpus_per_instance;
+    if (!rack_) return r;
+    r.rack = rack_->name;
+    const double span = end.seconds();
+    r.offered_requests_per_s = span > 0 ? offered_requests_ / span : 0.0;
+    r.requests_completed = served_requests_;
+    r.requests_dropped = std::max(0.0, offered_requests_ - served_requests_);
+    r.input_tokens_per_s = span > 0 ? served_requests_ * config_->input_tokens / span : 0.0;
+    r.output_tokens_per_s = span > 0 ? served_requests_ * config_->output_tokens / span : 0.0;
+    r.utilization = up_s_ > 0 ? busy_instance_s_ / up_s_ : 0.0;
+    r.batch_size_avg = up_s_ > 0 ? batch_s_ / up_s_ : 0.0;
+    r.ttft_p50_s = ttft_.quantile(0.50);
+    r.ttft_p99_s = ttft_.quantile(0.99);
+    r.tpot_p50_s = tpot_.quantile(0.50);
+    r.tpot_p99_s = tpot_.quantile(0.99);
+    r.slo_attainment = served_requests_ > 0 ? slo_met_requests_ / served_requests_ : 0.0;
+    r.output_tokens_per_mwh = energy_j > 0 ? served_requests_ * config_->output_tokens / (energy_j / 3.6e9) : 0.0;
+    return r;
+}
+
+}  // namespace factorysim::world

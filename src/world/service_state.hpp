@@ -1,0 +1,66 @@
+// One inference service in the world, on the fluid model (models/inference_fluid.hpp):
+// between events the offered rate, the instances up and the clock are constant, so
+// served requests and tokens integrate exactly and each interval adds its latency
+// distribution to the run's mixture.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "factorysim/core/time.hpp"
+#include "factorysim/models/inference_fluid.hpp"
+#include "factorysim/report/report.hpp"
+#include "factorysim/scenario/scenario.hpp"
+#include "world/latency_mixture.hpp"
+
+namespace factorysim::world {
+
+class ServiceState {
+public:
+    ServiceState(const scenario::InferenceWorkload& config, const catalog::LlmSpec& model)
+        : config_(&config), model_(&model) {}
+
+    // Racks the service needs on this rack type: instances never straddle NVLink domains.
+    int racks_needed(const catalog::RackSpec& rack) const;
+    // Throws InputError at `pointer` if the model does not fit an instance on this rack.
+    void check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
+                    const std::string& file) const;
+
+    void place(Time now, const catalog::RackSpec& rack, std::vector<int> racks, const scenario::Fabric& fabric);
+    bool running() const { return placed_; }
+    double offered_rate_at(Time t) const;  // the arrival process's rate (piecewise constant per hour)
+    void set_offered(Time now, double requests_per_s);
+    void set_clock(Time now, double clock);
+    void instance_down(Time now);
+    void instance_up(Time now);
+    double gpu_utilisation() const;  // busy fraction of the service's GPUs
+    double current_output_tokens_per_s() const;
+
+    report::InferenceServiceReport report(Time end, double energy_j);
+
+private:
+    models::InferenceInstance instance_on(const catalog::RackSpec& rack, const scenario::Fabric& fabric) const;
+    void close_interval(Time now);  // integrates [last_, now) at the current operating point
+    void recompute();
+
+    const scenario::InferenceWorkload* config_;
+    const catalog::LlmSpec* model_;
+    const catalog::RackSpec* rack_ = nullptr;
+    std::vector<int> racks_;
+    bool placed_ = false;
+    models::InferenceInstance instance_;
+    models::InstanceSizing nominal_sizing_;  // at full clock (utilisation reference)
+    models::InstanceSizing sizing_;          // at the current clock
+    models::OperatingPoint point_;
+    double clock_ = 1.0;
+    double offered_ = 0.0;
+    int instances_up_ = 0;
+    Time last_;
+    // Integrals since placement.
+    double offered_requests_ = 0.0, served_requests_ = 0.0, busy_instance_s_ = 0.0, batch_s_ = 0.0, up_s_ = 0.0;
+    double slo_met_requests_ = 0.0;
+    LatencyMixture ttft_;
+    WeightedValues tpot_;
+};
+
+}  // namespace factorysim::world

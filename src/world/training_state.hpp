@@ -1,0 +1,74 @@
+// One training job's life in the world: placement, running with checkpoints, rollback on
+// interruption, completion. Progress integrates exactly: between events the token rate
+// is constant (it changes only when the GPUs' clock does).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "factorysim/core/engine.hpp"
+#include "factorysim/models/training_step.hpp"
+#include "factorysim/report/report.hpp"
+#include "factorysim/scenario/scenario.hpp"
+
+namespace factorysim::world {
+
+enum class TrainingPhase { Waiting, Running, Checkpointing, Restarting, Done };
+
+class TrainingState {
+public:
+    TrainingState(const scenario::TrainingWorkload& config, const catalog::LlmSpec& model)
+        : config_(&config), model_(&model) {}
+
+    const scenario::TrainingWorkload& config() const { return *config_; }
+    TrainingPhase phase() const { return phase_; }
+    int gpus() const { return gpus_; }
+
+    void place(Time now, const catalog::RackSpec& rack, std::vector<int> racks, const scenario::Fabric& fabric);
+    void start_running(Time now);
+    // Integrates progress up to `now` (call before any state change).
+    void advance(Time now);
+    void begin_checkpoint();
+    void commit_checkpoint();
+    void interrupt();  // after advance(): rolls back to the last checkpoint, starts the restart
+    void finish(Time now);
+    bool interruptible() const { return phase_ == TrainingPhase::Running || phase_ == TrainingPhase::Checkpointing; }
+    // Applies a new GPU clock fraction; true if the rate changed (reschedule completion).
+    bool set_clock(Time now, double clock);
+
+    // When the job reaches its token target at the current rate (nullopt: no target, or
+    // not running).
+    std::optional<Time> completion_time(Time now) const;
+    Duration checkpoint_write_time() const;
+    double gpu_utilisation() const;  // busy fraction of its GPUs now
+    double current_rate() const { return phase_ == TrainingPhase::Running ? rate_ : 0.0; }
+
+    report::TrainingJobReport report(Time end);
+
+    EventHandle checkpoint_event;
+    EventHandle completion_event;
+    EventHandle software_event;
+    std::uint64_t restart_generation = 0;
+
+private:
+    const scenario::TrainingWorkload* config_;
+    const catalog::LlmSpec* model_;
+    const catalog::RackSpec* rack_ = nullptr;
+    scenario::Fabric fabric_;
+    std::vector<int> racks_;
+    int gpus_ = 0;
+    TrainingPhase phase_ = TrainingPhase::Waiting;
+    models::StepTime nominal_;
+    double clock_ = 1.0;
+    double rate_ = 0.0;  // tokens/s while running
+    Time last_;
+    std::optional<Time> start_;
+    std::optional<Time> done_;
+    double committed_tokens_ = 0.0, pending_tokens_ = 0.0;
+    double committed_useful_s_ = 0.0, pending_useful_s_ = 0.0;
+    double lost_gpu_s_ = 0.0;
+    std::int64_t interruptions_ = 0;
+    std::int64_t checkpoints_ = 0;
+};
+
+}  // namespace factorysim::world

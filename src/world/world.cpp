@@ -1,0 +1,627 @@
+// The world: racks, the cooling plant, workloads, the scheduler and failure processes on
+// one Engine. Power is piecewise constant between events: every state change calls
+// refresh_power(), which recomputes rack power, clocks and the plant, then records the
+// new levels in exact time-weighted integrals (energy, PUE, utilisation).
+#include "factorysim/world/world.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "factorysim/catalog/llm_math.hpp"
+#include "factorysim/core/engine.hpp"
+#include "factorysim/metrics/time_weighted_average.hpp"
+#include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/rack_power.hpp"
+#include "factorysim/version.hpp"
+#include "world/cost_model.hpp"
+#include "world/latency_mixture.hpp"
+#include "world/service_state.hpp"
+#include "world/training_state.hpp"
+
+namespace factorysim::world {
+namespace {
+
+using scenario::Scenario;
+
+constexpr Duration one_hour = Duration::from_ns(3'600'000'000'000);
+
+struct Rack {
+    const catalog::RackSpec* spec = nullptr;
+    int pod = 0;
+    int owner = -1;  // index into World::claims_, -1 if free
+    double utilisation = 0.0;
+    double power_w = 0.0;
+    double gpu_w = 0.0;  // per GPU
+    double clock = 1.0;
+    double energy_j = 0.0;
+};
+
+// A workload waiting for racks (training job or inference service).
+struct Claim {
+    bool training = true;
+    int index = 0;  // into trainings_ or services_
+    std::string pod;
+    int racks = 0;
+    Time submit;
+    int priority = 0;
+    int order = 0;  // position in the scenario
+    bool queued = false;
+    bool placed = false;
+};
+
+class World {
+public:
+    World(const Scenario& s, const RunOptions& options)
+        : s_(s), options_(options), engine_(s.seed), horizon_(Time::zero() + s.horizon) {
+        build_racks();
+        build_workloads();
+    }
+
+    report::Report run() {
+        start_processes();
+        metrics::Sampler sampler(engine_, s_.report.sample_interval, report_.series);
+        add_probes(sampler);
+        sampler.start(horizon_);
+        const Duration slice = std::max(Duration::from_seconds(1.0), s_.horizon / 200);
+        bool partial = false;
+        for (Time t = engine_.now(); t < horizon_;) {
+            t = std::min(horizon_, t + slice);
+            engine_.run(t);
+            if (options_.progress) options_.progress(std::min(1.0, t.seconds() / horizon_.seconds()));
+            if (options_.stop_requested && options_.stop_requested->load() && t < horizon_) {
+                partial = true;
+                break;
+            }
+        }
+        return finish(partial);
+    }
+
+private:
+    // ---------------------------------------------------------------- building
+    void build_racks() {
+        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+            const auto& spec = s_.catalog.rack(s_.pods[p].rack);
+            for (int i = 0; i < s_.pods[p].racks; ++i) racks_.push_back({&spec, static_cast<int>(p)});
+            if (spec.cooling == "liquid" && s_.cooling.type == "air")
+                warnings_.insert(fmt::format("pod \"{}\": {} is liquid-cooled by design; the air cooling model is a "
+                                             "counterfactual for it",
+                                             s_.pods[p].name, spec.name));
+        }
+        total_gpus_ = 0;
+        for (const auto& r : racks_) total_gpus_ += r.spec->gpu_count();
+    }
+
+    void build_workloads() {
+        int order = 0;
+        for (std::size_t i = 0; i < s_.training.size(); ++i) {
+            const auto& w = s_.training[i];
+            trainings_.emplace_back(w, s_.catalog.llm(w.model));
+            claims_.push_back({true, static_cast<int>(i), w.pod, w.racks, Time::from_seconds(w.start_hours * 3600.0),
+                               w.priority, order++});
+        }
+        for (std::size_t i = 0; i < s_.inference.size(); ++i) {
+            const auto& w = s_.inference[i];
+            services_.emplace_back(w, s_.catalog.llm(w.model));
+            claims_.push_back({false, static_cast<int>(i), w.pod, 0, Time::from_seconds(w.start_hours * 3600.0), 0,
+                               order++});
+        }
+        // Inference services need as many racks as hold their instances on the rack type
+        // they will land on; size them against their pod (or the first pod) now, so a model
+        // that does not fit is an input error before anything runs.
+        for (auto& c : claims_) {
+            if (c.training) continue;
+            auto& svc = services_[c.index];
+            const auto& spec = c.pod.empty() ? *racks_.front().spec : s_.catalog.rack(pod_rack(c.pod));
+            c.racks = svc.racks_needed(spec);
+            svc.check_fits(spec, s_.fabric, pointer_of(c), s_.file);
+        }
+    }
+
+    std::string pod_rack(const std::string& pod) const {
+        for (const auto& p : s_.pods)
+            if (p.name == pod) return p.rack;
+        throw ModelError("unknown pod " + pod);
+    }
+
+    std::string pointer_of(const Claim& c) const {
+        // Workloads appear in the scenario's order; claims keep it.
+        return fmt::format("/workloads/{}", c.order);
+    }
+
+    // ---------------------------------------------------------------- processes
+    void start_processes() {
+        for (auto& c : claims_)
+            engine_.schedule_at(std::min(c.submit, horizon_), [this, &c] { submit(c); }, Priority::Normal);
+        engine_.schedule_at(Time::zero(), [this] { hourly_tick(); }, Priority::Physics);
+        if (s_.failures.enabled)
+            for (std::size_t r = 0; r < racks_.size(); ++r) schedule_rack_failure(static_cast<int>(r));
+    }
+
+    void hourly_tick() {
+        for (auto& svc : services_)
+            if (svc.running()) svc.set_offered(engine_.now(), svc.offered_rate_at(engine_.now()));
+        refresh_power();
+        if (engine_.now() + one_hour < horizon_)
+            engine_.schedule_in(one_hour, [this] { hourly_tick(); }, Priority::Physics);
+    }
+
+    double ambient_at(Time t) const {
+        const auto& a = s_.site.ambient;
+        if (a.kind == scenario::Ambient::Kind::Constant) return a.temp_c;
+        // Piecewise constant per hour: the value at the start of the hour.
+        const double hour = std::floor(t.hours());
+        const double day = a.start_day_of_year + hour / 24.0;
+        const double hour_of_day = std::fmod(hour, 24.0);
+        constexpr double two_pi = 2.0 * std::numbers::pi;
+        return a.mean_c + a.daily_swing_c / 2.0 * std::cos(two_pi * (hour_of_day - a.peak_hour) / 24.0) +
+               a.seasonal_swing_c / 2.0 * std::cos(two_pi * (day - a.peak_day_of_year) / 365.0);
+    }
+
+    // ---------------------------------------------------------------- scheduler
+    void submit(Claim& c) {
+        c.queued = true;
+        try_schedule();
+    }
+
+    std::vector<Claim*> queue_in_policy_order() {
+        std::vector<Claim*> q;
+        for (auto& c : claims_)
+            if (c.queued && !c.placed) q.push_back(&c);
+        const bool by_priority = s_.scheduler.policy == "priority";
+        std::stable_sort(q.begin(), q.end(), [by_priority](const Claim* a, const Claim* b) {
+            if (by_priority && a->priority != b->priority) return a->priority > b->priority;
+            if (a->submit != b->submit) return a->submit < b->submit;
+            return a->order < b->order;
+        });
+        return q;
+    }
+
+    void try_schedule() {
+        for (Claim* c : queue_in_policy_order()) {
+            std::vector<int> chosen = find_racks(*c);
+            if (chosen.empty()) {
+                if (s_.scheduler.policy == "first_fit") continue;
+                break;  // fifo and priority: the head of the queue blocks the rest
+            }
+            place(*c, std::move(chosen));
+        }
+        refresh_power();
+    }
+
+    // Free racks for the claim: all in one pod (its own, or the first that has enough).
+    std::vector<int> find_racks(const Claim& c) const {
+        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+            if (!c.pod.empty() && s_.pods[p].name != c.pod) continue;
+            std::vector<int> free;
+            for (std::size_t r = 0; r < racks_.size(); ++r)
+                if (racks_[r].pod == static_cast<int>(p) && racks_[r].owner < 0) free.push_back(static_cast<int>(r));
+            if (static_cast<int>(free.size()) >= c.racks) {
+                free.resize(static_cast<std::size_t>(c.racks));
+                return free;
+            }
+        }
+        return {};
+    }
+
+    void place(Claim& c, std::vector<int> chosen) {
+        c.placed = true;
+        const int id = static_cast<int>(&c - claims_.data());
+        for (int r : chosen) racks_[static_cast<std::size_t>(r)].owner = id;
+        const auto& spec = *racks_[static_cast<std::size_t>(chosen.front())].spec;
+        if (c.training) {
+            auto& job = trainings_[c.index];
+            job.place(engine_.now(), spec, std::move(chosen), s_.fabric);
+            enter_running(c.index);
+            schedule_software_failure(c.index);
+        } else {
+            auto& svc = services_[c.index];
+            svc.place(engine_.now(), spec, std::move(chosen), s_.fabric);
+            svc.set_offered(engine_.now(), svc.offered_rate_at(engine_.now()));
+        }
+    }
+
+    void release(const Claim& c) {
+        const int id = static_cast<int>(&c - claims_.data());
+        for (auto& r : racks_)
+            if (r.owner == id) {
+                r.owner = -1;
+                r.utilisation = 0.0;
+            }
+    }
+
+    // ---------------------------------------------------------------- training
+    Claim& claim_of_training(int index) {
+        for (auto& c : claims_)
+            if (c.training && c.index == index) return c;
+        throw ModelError("no claim for training job");
+    }
+
+    void enter_running(int j) {
+        auto& job = trainings_[j];
+        job.start_running(engine_.now());
+        job.checkpoint_event = engine_.schedule_in(job.config().checkpoint_interval, [this, j] { checkpoint(j); });
+        schedule_completion(j);
+        refresh_power();
+    }
+
+    void schedule_completion(int j) {
+        auto& job = trainings_[j];
+        engine_.cancel(job.completion_event);
+        if (const auto at = job.completion_time(engine_.now()); at && *at <= horizon_)
+            job.completion_event = engine_.schedule_at(*at, [this, j] { complete(j); });
+    }
+
+    void checkpoint(int j) {
+        auto& job = trainings_[j];
+        job.advance(engine_.now());
+        engine_.cancel(job.completion_event);
+        job.begin_checkpoint();
+        engine_.schedule_in(job.checkpoint_write_time(), [this, j] {
+            trainings_[j].commit_checkpoint();
+            enter_running(j);
+        });
+        refresh_power();
+    }
+
+    void complete(int j) {
+        auto& job = trainings_[j];
+        job.advance(engine_.now());
+        engine_.cancel(job.checkpoint_event);
+        engine_.cancel(job.software_event);
+        job.finish(engine_.now());
+        release(claim_of_training(j));
+        try_schedule();
+    }
+
+    void interrupt(int j) {
+        auto& job = trainings_[j];
+        if (!job.interruptible()) return;
+        job.advance(engine_.now());
+        engine_.cancel(job.checkpoint_event);
+        engine_.cancel(job.completion_event);
+        job.interrupt();
+        ++job_interruptions_;
+        // Any pending checkpoint write is abandoned with the rest; restart from the last one.
+        job.restart_generation++;
+        const auto generation = job.restart_generation;
+        engine_.schedule_in(job.config().restart_overhead, [this, j, generation] {
+            if (trainings_[j].restart_generation == generation && trainings_[j].phase() == TrainingPhase::Restarting)
+                enter_running(j);
+        });
+        refresh_power();
+    }
+
+    void schedule_software_failure(int j) {
+        auto& job = trainings_[j];
+        if (!s_.failures.enabled) return;
+        const double rate_per_s = job.gpus() / (s_.failures.software_mtbf_hours * 3600.0);
+        auto& rng = software_rng(j);
+        const Duration wait = Duration::from_seconds(rng.exponential(1.0 / rate_per_s));
+        if (engine_.now() + wait > horizon_) return;
+        job.software_event = engine_.schedule_in(wait, [this, j] {
+            if (trainings_[j].interruptible()) {
+                ++failures_["software"];
+                interrupt(j);
+            }
+            schedule_software_failure(j);
+        });
+    }
+
+    RandomStream& software_rng(int j) {
+        while (software_rngs_.size() <= static_cast<std::size_t>(j))
+            software_rngs_.push_back(engine_.rng(fmt::format("software-failures/{}", software_rngs_.size())));
+        return software_rngs_[static_cast<std::size_t>(j)];
+    }
+
+    // ---------------------------------------------------------------- hardware failures
+    struct RackRates {
+        double gpu = 0, node = 0, network = 0;
+        double total() const { return gpu + node + network; }
+    };
+
+    RackRates rack_rates(const Rack& r) const {
+        const auto& f = s_.failures;
+        const double trays = r.spec->compute_trays.value;
+        return {r.spec->gpu_count() / (f.gpu_mtbf_hours * 3600.0), trays / (f.node_mtbf_hours * 3600.0),
+                trays / (f.network_mtbf_hours * 3600.0)};
+    }
+
+    void schedule_rack_failure(int r) {
+        while (rack_rngs_.size() <= static_cast<std::size_t>(r))
+            rack_rngs_.push_back(engine_.rng(fmt::format("rack-failures/{}", rack_rngs_.size())));
+        auto& rng = rack_rngs_[static_cast<std::size_t>(r)];
+        const RackRates rates = rack_rates(racks_[static_cast<std::size_t>(r)]);
+        const Duration wait = Duration::from_seconds(rng.exponential(1.0 / rates.total()));
+        if (engine_.now() + wait > horizon_) return;
+        engine_.schedule_in(wait, [this, r] { rack_failure(r); });
+    }
+
+    void rack_failure(int r) {
+        auto& rack = racks_[static_cast<std::size_t>(r)];
+        auto& rng = rack_rngs_[static_cast<std::size_t>(r)];
+        const RackRates rates = rack_rates(rack);
+        const double pick = rng.uniform01() * rates.total();
+        const std::string component = pick < rates.gpu ? "gpu" : pick < rates.gpu + rates.node ? "node" : "network";
+        ++failures_[component];
+        // A GPU or node fault takes one compute tray out for repair; the job it hit
+        // restarts on a hot spare (docs/models/reliability.md).
+        if (component != "network") {
+            const double gpus_per_tray = rack.spec->gpu_count() / rack.spec->compute_trays.value;
+            repair_gpu_hours_ += gpus_per_tray * s_.failures.repair_hours;
+        }
+        if (rack.owner >= 0) {
+            const Claim& c = claims_[static_cast<std::size_t>(rack.owner)];
+            if (c.training) {
+                interrupt(c.index);
+            } else if (component != "network") {
+                auto& svc = services_[c.index];
+                svc.instance_down(engine_.now());
+                engine_.schedule_in(Duration::from_seconds(s_.failures.repair_hours * 3600.0), [this, idx = c.index] {
+                    services_[idx].instance_up(engine_.now());
+                    refresh_power();
+                });
+                refresh_power();
+            }
+        }
+        schedule_rack_failure(r);
+    }
+
+    // ---------------------------------------------------------------- power and cooling
+    // Rack utilisations from the workloads' current states (unthrottled operating points).
+    void update_utilisations() {
+        for (auto& r : racks_) r.utilisation = 0.0;
+        for (const auto& c : claims_) {
+            if (!c.placed) continue;
+            const double u = c.training ? trainings_[c.index].gpu_utilisation() : services_[c.index].gpu_utilisation();
+            const int id = static_cast<int>(&c - claims_.data());
+            for (auto& r : racks_)
+                if (r.owner == id) r.utilisation = u;
+        }
+    }
+
+    // Rack power at a per-GPU cap; returns the IT total (W).
+    double apply_gpu_cap(double cap_w) {
+        double it = 0.0;
+        for (auto& r : racks_) {
+            const auto p = models::rack_power(*r.spec, r.utilisation, cap_w);
+            r.power_w = p.total_w;
+            r.gpu_w = p.gpu_w / r.spec->gpu_count();
+            r.clock = p.gpu_clock_fraction;
+            it += p.total_w;
+        }
+        return it;
+    }
+
+    void accumulate_rack_energy() {
+        const double dt = (engine_.now() - last_energy_update_).seconds();
+        for (auto& r : racks_) r.energy_j += r.power_w * dt;
+        last_energy_update_ = engine_.now();
+    }
+
+    void refresh_power() {
+        accumulate_rack_energy();
+        update_utilisations();
+        const Time now = engine_.now();
+        const double ambient = ambient_at(now);
+        const double supply = models::rack_supply_temp_c(s_.cooling, ambient);
+        const double thermal_cap = models::thermal_power_limit_w(s_.cooling, supply);
+        double it = apply_gpu_cap(thermal_cap);
+        auto plant = models::plant_state(s_.cooling, it, ambient);
+        bool site_capped = false;
+        const double site_cap_w = s_.site.power_cap_mw * 1e6;
+        if (site_cap_w > 0.0 && plant.facility_w > site_cap_w) {
+            // Uniform per-GPU cap found by bisection: facility power is increasing in it.
+            double lo = 0.0, hi = std::min(thermal_cap, max_gpu_tdp());
+            for (int i = 0; i < 60; ++i) {
+                const double mid = 0.5 * (lo + hi);
+                if (models::plant_state(s_.cooling, apply_gpu_cap(mid), ambient).facility_w > site_cap_w)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            it = apply_gpu_cap(std::max(lo, 1.0));
+            plant = models::plant_state(s_.cooling, it, ambient);
+            site_capped = true;
+            if (plant.facility_w > site_cap_w * (1 + 1e-9))
+                warnings_.insert("the site power cap is below the factory's idle power; it cannot be met");
+        }
+        double max_temp = supply;
+        double busy = 0, allocated = 0, throttled = 0;
+        for (const auto& r : racks_) {
+            const int g = r.spec->gpu_count();
+            max_temp = std::max(max_temp, models::gpu_temp_c(s_.cooling, supply, r.gpu_w));
+            busy += r.utilisation * g;
+            if (r.owner >= 0) allocated += g;
+            if (r.clock < 1.0 - 1e-9) throttled += g;
+        }
+        if (throttled > 0 && !site_capped)
+            warnings_.insert("GPUs throttled to stay under the throttle temperature (see thermal.throttled_gpu_hours)");
+        // Workloads follow the clocks of their racks.
+        for (auto& c : claims_) {
+            if (!c.placed) continue;
+            const int id = static_cast<int>(&c - claims_.data());
+            double clock = 1.0;
+            for (const auto& r : racks_)
+                if (r.owner == id) clock = std::min(clock, r.clock);
+            if (c.training) {
+                auto& job = trainings_[c.index];
+                if (job.set_clock(now, clock)) schedule_completion(c.index);
+            } else {
+                services_[c.index].set_clock(now, clock);
+            }
+        }
+        it_w_.set(now, it);
+        facility_w_.set(now, plant.facility_w);
+        cooling_w_.set(now, plant.cooling_w);
+        loss_w_.set(now, plant.distribution_loss_w);
+        ambient_c_.set(now, ambient);
+        supply_c_.set(now, supply);
+        gpu_temp_c_.set(now, max_temp);
+        free_cooling_.set(now, plant.free_heat_fraction);
+        capped_.set(now, site_capped ? 1.0 : 0.0);
+        busy_gpus_.set(now, busy);
+        allocated_gpus_.set(now, allocated);
+        throttled_gpus_.set(now, throttled);
+        jobs_waiting_.set(now, static_cast<double>(waiting_count()));
+        if (it > 0.0) liquid_share_ = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
+    }
+
+    double max_gpu_tdp() const {
+        double m = 0.0;
+        for (const auto& r : racks_) m = std::max(m, r.spec->gpu.tdp_w.value);
+        return m;
+    }
+
+    std::int64_t waiting_count() const {
+        std::int64_t n = 0;
+        for (const auto& c : claims_)
+            if (c.queued && !c.placed) ++n;
+        return n;
+    }
+
+    // ---------------------------------------------------------------- observation
+    void add_probes(metrics::Sampler& sampler) {
+        const auto now = [this] { return engine_.now(); };
+        sampler.add_probe("it_power_mw", [this] { return it_w_.current() / 1e6; });
+        sampler.add_probe("facility_power_mw", [this] { return facility_w_.current() / 1e6; });
+        sampler.add_probe("cooling_power_mw", [this] { return cooling_w_.current() / 1e6; });
+        sampler.add_probe("ambient_c", [this] { return ambient_c_.current(); });
+        sampler.add_probe("supply_temp_c", [this] { return supply_c_.current(); });
+        sampler.add_probe("max_gpu_temp_c", [this] { return gpu_temp_c_.current(); });
+        sampler.add_probe("gpus_allocated_fraction",
+                          [this] { return allocated_gpus_.current() / static_cast<double>(total_gpus_); });
+        sampler.add_probe("gpus_busy_fraction", [this] { return busy_gpus_.current() / static_cast<double>(total_gpus_); });
+        sampler.add_probe("training_tokens_per_s", [this] {
+            double sum = 0;
+            for (const auto& j : trainings_) sum += j.current_rate();
+            return sum;
+        });
+        sampler.add_probe("inference_output_tokens_per_s", [this] {
+            double sum = 0;
+            for (const auto& svc : services_) sum += svc.current_output_tokens_per_s();
+            return sum;
+        });
+        sampler.add_probe("jobs_waiting", [this] { return jobs_waiting_.current(); });
+        (void)now;
+    }
+
+    report::Report finish(bool partial) {
+        const Time end = engine_.now();
+        refresh_power();  // closes the rack energy integrals at `end`
+        auto& rep = report_;
+        const double hours = end.hours();
+        rep.run.scenario = s_.name;
+        rep.run.factorysim_version = version_string;
+        rep.run.seed = s_.seed;
+        rep.run.horizon_hours = s_.horizon.hours();
+        rep.run.simulated_hours = hours;
+        rep.run.events = engine_.events_processed();
+        rep.run.partial = partial;
+
+        double training_tokens = 0.0, inference_tokens = 0.0;
+        for (std::size_t i = 0; i < trainings_.size(); ++i) {
+            auto r = trainings_[i].report(end);
+            training_tokens += r.tokens_trained;
+            rep.throughput.training.push_back(std::move(r));
+        }
+        for (std::size_t i = 0; i < services_.size(); ++i) {
+            double energy_j = 0.0;
+            for (const auto& c : claims_)
+                if (!c.training && c.index == static_cast<int>(i)) {
+                    const int id = static_cast<int>(&c - claims_.data());
+                    for (const auto& r : racks_)
+                        if (r.owner == id) energy_j += r.energy_j;
+                }
+            auto r = services_[i].report(end, energy_j);
+            inference_tokens += (r.input_tokens_per_s + r.output_tokens_per_s) * hours * 3600.0;
+            rep.throughput.inference.push_back(std::move(r));
+        }
+        for (const auto& t : rep.throughput.training) rep.throughput.total_tokens_per_s += t.tokens_trained / std::max(1e-9, hours * 3600.0);
+        for (const auto& i : rep.throughput.inference)
+            rep.throughput.total_tokens_per_s += i.input_tokens_per_s + i.output_tokens_per_s;
+
+        auto& p = rep.power;
+        p.it_avg_mw = it_w_.average(end) / 1e6;
+        p.it_peak_mw = it_w_.max() / 1e6;
+        p.cooling_avg_mw = cooling_w_.average(end) / 1e6;
+        p.distribution_loss_avg_mw = loss_w_.average(end) / 1e6;
+        p.facility_avg_mw = facility_w_.average(end) / 1e6;
+        p.facility_peak_mw = facility_w_.max() / 1e6;
+        p.it_energy_mwh = it_w_.integral_seconds(end) / 3.6e9;
+        p.energy_mwh = facility_w_.integral_seconds(end) / 3.6e9;
+        p.pue = p.it_energy_mwh > 0 ? p.energy_mwh / p.it_energy_mwh : 0.0;
+        p.site_power_cap_mw = s_.site.power_cap_mw;
+        p.capped_hours = capped_.integral_seconds(end) / 3600.0;
+
+        auto& th = rep.thermal;
+        th.cooling = s_.cooling.type;
+        th.supply_temp_c = s_.cooling.supply_temp_c;
+        th.ambient_avg_c = ambient_c_.average(end);
+        th.ambient_max_c = ambient_c_.max();
+        th.max_gpu_temp_c = gpu_temp_c_.max();
+        th.free_cooling_fraction = free_cooling_.average(end);
+        th.throttled_gpu_hours = throttled_gpus_.integral_seconds(end) / 3600.0;
+        th.heat_to_liquid_fraction = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
+
+        auto& rel = rep.reliability;
+        for (const char* c : {"gpu", "node", "network", "software"}) rel.failures_by_component[c] = failures_[c];
+        for (const auto& [c, n] : failures_) rel.failures += n;
+        rel.job_interruptions = job_interruptions_;
+        double lost = repair_gpu_hours_;
+        for (const auto& t : rep.throughput.training) lost += t.lost_gpu_hours;
+        rel.gpu_hours_lost = lost;
+
+        auto& u = rep.utilization;
+        u.gpus = total_gpus_;
+        u.racks = static_cast<int>(racks_.size());
+        u.gpu_hours = total_gpus_ * hours;
+        u.allocated_gpu_hours = allocated_gpus_.integral_seconds(end) / 3600.0;
+        u.busy_gpu_hours = busy_gpus_.integral_seconds(end) / 3600.0;
+        u.allocated_fraction = u.gpu_hours > 0 ? u.allocated_gpu_hours / u.gpu_hours : 0.0;
+        u.busy_fraction = u.gpu_hours > 0 ? u.busy_gpu_hours / u.gpu_hours : 0.0;
+        u.jobs_waiting_at_end = waiting_count();
+
+        std::vector<const catalog::RackSpec*> specs;
+        for (const auto& r : racks_) specs.push_back(r.spec);
+        rep.cost = compute_cost(s_.cost, s_.site, specs, hours, p.energy_mwh, u, training_tokens + inference_tokens,
+                                warnings_);
+        rep.run.warnings.assign(warnings_.begin(), warnings_.end());
+        return std::move(report_);
+    }
+
+    const Scenario& s_;
+    const RunOptions& options_;
+    Engine engine_;
+    Time horizon_;
+    std::vector<Rack> racks_;
+    std::vector<Claim> claims_;
+    std::vector<TrainingState> trainings_;
+    std::vector<ServiceState> services_;
+    std::vector<RandomStream> rack_rngs_;
+    std::vector<RandomStream> software_rngs_;
+    int total_gpus_ = 0;
+    std::map<std::string, std::int64_t> failures_;
+    std::int64_t job_interruptions_ = 0;
+    double repair_gpu_hours_ = 0.0;
+    double liquid_share_ = 0.0;
+    Time last_energy_update_ = Time::zero();
+    std::set<std::string> warnings_;
+    metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_, gpu_temp_c_,
+        free_cooling_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
+    report::Report report_;
+};
+
+}  // namespace
+
+report::Report run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+    World world(scenario, options);
+    return world.run();
+}
+
+}  // namespace factorysim::world
