@@ -119,8 +119,11 @@ private:
     // The rack types a workload may land on: its pod's, or every pod's.
     std::vector<const catalog::RackSpec*> candidate_racks(const catalog::RackSpec* rack) const {
         if (rack) return {rack};
+        // One check per distinct rack type, so identical pods do not repeat a message.
+        std::set<std::string> types;
+        for (const auto& [pod, type] : pod_rack_type_) types.insert(type);
         std::vector<const catalog::RackSpec*> out;
-        for (const auto& [pod, type] : pod_rack_type_) out.push_back(&cat_.rack(type));
+        for (const auto& type : types) out.push_back(&cat_.rack(type));
         return out;
     }
 

@@ -1,0 +1,142 @@
+// Closed forms of the training step, inference fluid and cooling plant models.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "factorysim/catalog/llm_math.hpp"
+#include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/gpu_performance.hpp"
+#include "factorysim/models/inference_fluid.hpp"
+#include "factorysim/models/training_step.hpp"
+
+namespace fm = factorysim::models;
+namespace cat = factorysim::catalog;
+using cat::Catalog;
+
+namespace {
+fm::TrainingSetup setup(const std::string& model, const std::string& rack, int gpus) {
+    fm::TrainingSetup s;
+    s.model = &Catalog::builtin().llm(model);
+    s.rack = &Catalog::builtin().rack(rack);
+    s.gpus = gpus;
+    s.tensor = 8;
+    s.global_batch_tokens = 4194304;
+    s.sequence_length = 8192;
+    return s;
+}
+}  // namespace
+
+TEST_CASE("training step: compute time is FLOPs over the achievable rate") {
+    auto s = setup("llama3.1-70b", "gb300_nvl72", 72);
+    const auto t = fm::training_step_time(s);
+    const auto& gpu = s.rack->gpu;
+    const double rate = gpu.dense_tflops_for(cat::Precision::BF16) * 1e12 *
+                        fm::large_gemm_efficiency(gpu, cat::Precision::BF16) * 0.8;
+    CHECK(t.compute_s == Approx(cat::training_flops_per_token(*s.model, 8192) * 4194304 / (72 * rate)).epsilon(1e-12));
+    CHECK(t.tokens_per_s == Approx(4194304 / t.step_s));
+    CHECK(t.step_s == Approx(t.compute_s + t.bubble_s + t.tensor_parallel_s + t.data_parallel_exposed_s));
+    CHECK(t.mfu > 0.2);
+    CHECK(t.mfu < 0.6);
+    s.activation_recompute = true;
+    CHECK(fm::training_step_time(s).compute_s == Approx(t.compute_s * 4.0 / 3.0));
+    CHECK(fm::training_step_time(s, 0.5).compute_s == Approx(t.compute_s * 4.0 / 3.0 * 2.0));
+}
+
+TEST_CASE("training step: data parallelism inside one NVLink domain is a ring over NVLink") {
+    auto s = setup("llama3.1-8b", "gb300_nvl72", 72);
+    s.overlap = 0.0;
+    const auto t = fm::training_step_time(s);
+    const double bytes = cat::parameters(*s.model) * 2.0 / 8;
+    const double bw = s.rack->gpu.nvlink_gb_per_s_per_direction.value * 1e9 * 0.8;
+    CHECK(t.data_parallel == 9);
+    CHECK(t.data_parallel_s == Approx(2.0 * 8 / 9 * bytes / bw + 2 * 8 * 10e-6).epsilon(1e-12));
+    CHECK(t.data_parallel_exposed_s == Approx(t.data_parallel_s));
+    // Across racks the NICs are the bottleneck: 800 Gb/s vs 900 GB/s NVLink.
+    s.gpus = 144;
+    const auto across = fm::training_step_time(s);
+    CHECK(across.data_parallel_s > 5 * t.data_parallel_s);
+}
+
+TEST_CASE("training step: pipeline bubble is (p-1)/(m v) of compute") {
+    auto s = setup("llama3.1-70b", "gb300_nvl72", 288);
+    s.pipeline = 4;
+    s.virtual_stages = 2;
+    const auto t = fm::training_step_time(s);
+    CHECK(t.microbatches == std::floor(4194304.0 / 8192 / (288 / 32)));
+    CHECK(t.bubble_s == Approx(t.compute_s * 3 / (t.microbatches * 2)));
+}
+
+TEST_CASE("inference fluid: Little's law holds at every load and capacity saturates the batch") {
+    fm::InferenceInstance inst;
+    inst.model = &Catalog::builtin().llm("llama3.1-70b");
+    inst.gpu = &Catalog::builtin().rack("gb300_nvl72").gpu;
+    inst.gpus = 8;
+    const auto sizing = fm::size_instance(inst);
+    CHECK(sizing.batch_limit == 256);
+    double last_tpot = 0.0;
+    for (double load : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+        const auto p = fm::operating_point(inst, sizing, load * sizing.capacity_requests_per_s);
+        INFO(load);
+        CHECK(p.utilization == Approx(load));
+        if (p.batch > 1.0)
+            CHECK(p.batch == Approx(p.requests_per_s * inst.output_tokens * p.decode_step_s / (1 - p.prefill_share))
+                                 .epsilon(1e-6));
+        CHECK(p.tpot_s >= last_tpot);
+        CHECK(p.ttft_p99_s >= p.ttft_p50_s);
+        last_tpot = p.tpot_s;
+    }
+    const auto full = fm::operating_point(inst, sizing, 10 * sizing.capacity_requests_per_s);
+    CHECK(full.requests_per_s == Approx(sizing.capacity_requests_per_s));
+    CHECK(full.batch == Approx(256).epsilon(1e-6));
+}
+
+TEST_CASE("inference fluid: decode at batch 1 is the weight read from HBM") {
+    fm::InferenceInstance inst;
+    inst.model = &Catalog::builtin().llm("llama3.1-8b");
+    inst.gpu = &Catalog::builtin().rack("hgx_h100").gpu;
+    inst.gpus = 1;
+    inst.precision = cat::Precision::BF16;
+    const double t = fm::decode_iteration_s(inst, 1.0);
+    const double weights = cat::weight_bytes(*inst.model, cat::Precision::BF16);
+    const double bw = inst.gpu->hbm_bandwidth_gb_per_s.value * 1e9 * fm::hbm_efficiency(*inst.gpu);
+    CHECK(t == Approx(weights / bw).epsilon(0.02));  // + the KV cache of one sequence
+    CHECK(t > weights / bw);
+}
+
+TEST_CASE("inference fluid: a model that does not fit is a ModelError with the sizes") {
+    fm::InferenceInstance inst;
+    inst.model = &Catalog::builtin().llm("llama3.1-405b");
+    inst.gpu = &Catalog::builtin().rack("hgx_h100").gpu;
+    inst.gpus = 1;
+    CHECK_THROWS_WITH(fm::size_instance(inst), Catch::Contains("GB of weights per GPU"));
+}
+
+TEST_CASE("cooling plant: Carnot COP, free cooling and the power chain") {
+    CHECK(fm::chiller_cop(0.5, 18, 33) == Approx(0.5 * 291.15 / 15));
+    CHECK(fm::chiller_cop(0.5, 30, 31) == fm::max_chiller_cop);
+    factorysim::scenario::Cooling c;
+    c.type = "neptune_dlc";
+    c.heat_rejection = "hybrid";
+    c.supply_temp_c = 35;
+    c.heat_capture_fraction = 1.0;
+    c.cdu_approach_c = 3;
+    c.dry_cooler_approach_c = 8;
+    c.chiller_carnot_fraction = 0.5;
+    c.chilled_water_c = 18;
+    c.pump_w_per_kw = 15;
+    c.fan_w_per_kw = 40;
+    c.dry_cooler_fan_w_per_kw = 20;
+    c.ups_efficiency = 0.97;
+    c.transformer_efficiency = 0.98;
+    const auto cold = fm::plant_state(c, 1e6, 20);  // 28 <= 32: free
+    CHECK(cold.chiller_w == 0.0);
+    CHECK(cold.free_heat_fraction == 1.0);
+    CHECK(cold.cooling_w == Approx(15e3 + 20e3));
+    CHECK(cold.facility_w == Approx(1e6 / (0.97 * 0.98) + 35e3 / 0.98));
+    const auto hot = fm::plant_state(c, 1e6, 30);  // 38 > 32: chiller lifts 32 -> 38
+    CHECK(hot.chiller_w == Approx(1e6 / fm::chiller_cop(0.5, 32, 38)));
+    CHECK(hot.free_heat_fraction == 0.0);
+    CHECK(hot.supply_temp_c == 35.0);
+    c.heat_rejection = "dry_cooler";
+    CHECK(fm::plant_state(c, 1e6, 30).supply_temp_c == Approx(41.0));
+}

@@ -1,0 +1,142 @@
+// The scenario contract: defaults, every error with its JSON pointer, overrides.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "factorysim/scenario/scenario.hpp"
+
+using nlohmann::json;
+namespace sc = factorysim::scenario;
+
+namespace {
+
+json minimal() {
+    return json::parse(R"({"name": "t", "pods": [{"name": "p", "rack": "gb300_nvl72", "racks": 2}]})");
+}
+
+// All diagnostics of loading `doc`, as "pointer: message" lines.
+std::string problems_of(json doc, sc::LoadOptions options = {}) {
+    try {
+        (void)sc::scenario_from_json(std::move(doc), "s.json", options);
+    } catch (const sc::InputError& e) {
+        std::string out;
+        for (const auto& d : e.diagnostics()) out += d.pointer + ": " + d.message + "\n";
+        return out;
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("scenario: a ten-line scenario gets every default") {
+    const auto s = sc::scenario_from_json(minimal(), "s.json");
+    CHECK(s.horizon.hours() == Approx(24.0));
+    CHECK(s.seed == 1);
+    CHECK(s.cooling.type == "neptune_dlc");
+    CHECK(s.cooling.supply_temp_c == 35.0);
+    CHECK(s.site.electricity_usd_per_kwh == Approx(0.0806));
+    CHECK(s.failures.enabled);
+    CHECK(s.failures.gpu_mtbf_hours == 79000.0);
+    CHECK(s.report.sample_interval.seconds() == Approx(900.0));
+    CHECK(s.pods.at(0).racks == 2);
+}
+
+TEST_CASE("scenario: horizon in days converts to hours; both is an error") {
+    auto doc = minimal();
+    doc["horizon_days"] = 2;
+    CHECK(sc::scenario_from_json(doc, "s.json").horizon.hours() == Approx(48.0));
+    doc["horizon_hours"] = 3;
+    CHECK(problems_of(doc) == "/horizon_days: give either horizon_hours or horizon_days, not both\n");
+}
+
+TEST_CASE("scenario: unknown keys get a did-you-mean, ranges and types name the pointer") {
+    auto doc = minimal();
+    doc["pods"][0]["rackz"] = 1;
+    doc["pods"][0]["racks"] = -3;
+    doc["horizon_hours"] = "long";
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/pods/0/rackz"));
+    CHECK_THAT(p, Catch::Contains("did you mean \"rack"));
+    CHECK_THAT(p, Catch::Contains("/pods/0/racks: expected an integer in [1, 20000], found -3"));
+    CHECK_THAT(p, Catch::Contains("/horizon_hours: expected"));
+}
+
+TEST_CASE("scenario: a count of 10^12 racks is a range error, not an allocation") {
+    auto doc = minimal();
+    doc["pods"][0]["racks"] = 1e12;
+    CHECK_THAT(problems_of(doc), Catch::Contains("/pods/0/racks: expected an integer in [1, 20000]"));
+}
+
+TEST_CASE("scenario: unknown catalog names list the known ones") {
+    auto doc = minimal();
+    doc["pods"][0]["rack"] = "gb301_nvl72";
+    doc["workloads"] = json::array({{{"type", "training"}, {"name", "j"}, {"model", "llama9"}, {"racks", 1}}});
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/pods/0/rack: unknown rack \"gb301_nvl72\" (did you mean \"gb300_nvl72\"?)"));
+    CHECK_THAT(p, Catch::Contains("known racks: gb200_nvl72, gb300_nvl72"));
+}
+
+TEST_CASE("scenario: workload references and parallelism are checked against the hardware") {
+    auto doc = minimal();
+    doc["workloads"] = json::parse(R"([
+        {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 3},
+        {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 1, "parallelism": {"tensor": 144}},
+        {"type": "training", "name": "b", "model": "llama3.1-8b", "racks": 1, "pod": "nope"},
+        {"type": "inference", "name": "c", "model": "llama3.1-8b", "instances": 1, "gpus_per_instance": 128}
+    ])");
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/workloads/0/racks: the job needs 3 racks but the largest pod has only 2"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1/name: workload name \"a\" is used twice"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1/parallelism/tensor: tensor parallelism 144 exceeds the 72-GPU NVLink"));
+    CHECK_THAT(p, Catch::Contains("/workloads/2/pod: unknown pod \"nope\""));
+    CHECK_THAT(p, Catch::Contains("/workloads/3/gpus_per_instance: an instance of 128 GPUs does not fit"));
+}
+
+TEST_CASE("scenario: a workload type that does not exist lists the known types") {
+    auto doc = minimal();
+    doc["workloads"] = json::parse(R"([{"type": "trainig", "name": "a", "model": "llama3.1-8b", "racks": 1}])");
+    CHECK_THAT(problems_of(doc), Catch::Contains("/workloads/0/type"));
+}
+
+TEST_CASE("scenario: --set overrides are validated like the file") {
+    sc::LoadOptions o;
+    o.overrides = {"/pods/0/racks=4", "/cooling/supply_temp_c=40"};
+    const auto s = sc::scenario_from_json(minimal(), "s.json", o);
+    CHECK(s.pods[0].racks == 4);
+    CHECK(s.cooling.supply_temp_c == 40.0);
+    o.overrides = {"/pods/0/racks=0"};
+    CHECK_THAT(problems_of(minimal(), o), Catch::Contains("/pods/0/racks: expected an integer in [1, 20000], found 0"));
+    o.overrides = {"/cooling/suply_temp_c=40"};
+    CHECK_THAT(problems_of(minimal(), o), Catch::Contains("did you mean \"supply_temp_c\""));
+}
+
+TEST_CASE("scenario: --seed replaces the scenario's seed") {
+    sc::LoadOptions o;
+    o.seed = 99;
+    CHECK(sc::scenario_from_json(minimal(), "s.json", o).seed == 99);
+}
+
+TEST_CASE("scenario: a catalog section adds a rack a pod can use, errors point into it") {
+    auto doc = minimal();
+    auto rack = json::parse(sc::scenario_from_json(minimal(), "s.json").catalog.raw("gb300_nvl72").dump());
+    rack["name"] = "my_rack";
+    doc["catalog"] = {{"racks", json::array({rack})}};
+    doc["pods"][0]["rack"] = "my_rack";
+    CHECK(sc::scenario_from_json(doc, "s.json").catalog.has_rack("my_rack"));
+    doc["catalog"]["racks"][0]["gpu"]["tdp_w"]["value"] = "hot";
+    CHECK_THAT(problems_of(doc), Catch::Contains("/catalog/racks/0/gpu/tdp_w"));
+}
+
+TEST_CASE("scenario: the JSON Schema and the Markdown reference cover every section") {
+    const auto schema = sc::to_json_schema(sc::scenario_schema());
+    for (const char* key : {"name", "seed", "horizon_hours", "site", "pods", "fabric", "cooling", "workloads",
+                            "scheduler", "failures", "cost", "report", "catalog"}) {
+        INFO(key);
+        CHECK(schema["properties"].contains(key));
+    }
+    const auto md = sc::scenario_reference_markdown();
+    CHECK_THAT(md, Catch::Contains("| `supply_temp_c` | number | degC |"));
+    CHECK_THAT(md, Catch::Contains("### `/workloads/N` with `\"type\": \"inference\"`"));
+}

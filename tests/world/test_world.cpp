@@ -1,0 +1,201 @@
+// End-to-end physics and contracts of a scenario run: energy balance, closed forms for
+// simple cases, failure statistics, caps, throttling, reproducibility, partial runs.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/rack_power.hpp"
+#include "factorysim/models/training_step.hpp"
+#include "factorysim/report/writers.hpp"
+#include "factorysim/scenario/scenario.hpp"
+#include "factorysim/world/world.hpp"
+
+using nlohmann::json;
+namespace sc = factorysim::scenario;
+namespace fw = factorysim::world;
+namespace fm = factorysim::models;
+
+namespace {
+
+json base(int racks = 4) {
+    json doc = json::parse(R"({"name": "t", "horizon_hours": 48, "failures": {"enabled": false}})");
+    doc["pods"] = json::array({{{"name", "p"}, {"rack", "gb300_nvl72"}, {"racks", racks}}});
+    doc["site"] = {{"ambient", {{"type", "constant"}, {"temp_c", 20}}}};
+    return doc;
+}
+
+factorysim::report::Report run(const json& doc, const fw::RunOptions& o = {}) {
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    return fw::run_scenario(s, o);
+}
+
+json training(int racks, double tokens = 0) {
+    return {{"type", "training"}, {"name", "job"}, {"model", "llama3.1-8b"}, {"racks", racks}, {"tokens", tokens},
+            {"parallelism", {{"tensor", 8}}}};
+}
+
+}  // namespace
+
+TEST_CASE("world: an idle factory draws idle rack power and the plant's closed form") {
+    const auto rep = run(base(4));
+    const auto s = sc::scenario_from_json(base(4), "t.json");
+    const auto& rack = s.catalog.rack("gb300_nvl72");
+    const double it_w = 4 * fm::rack_power(rack, 0.0).total_w;
+    const auto plant = fm::plant_state(s.cooling, it_w, 20.0);
+    CHECK(rep.power.it_avg_mw == Approx(it_w / 1e6).epsilon(1e-12));
+    CHECK(rep.power.facility_avg_mw == Approx(plant.facility_w / 1e6).epsilon(1e-12));
+    CHECK(rep.power.pue == Approx(plant.facility_w / it_w).epsilon(1e-12));
+    CHECK(rep.power.it_energy_mwh == Approx(it_w * 48 / 1e6).epsilon(1e-12));
+    CHECK(rep.utilization.busy_fraction == 0.0);
+}
+
+TEST_CASE("world: facility energy = IT + cooling + distribution losses, exactly") {
+    auto doc = base(8);
+    doc["site"]["ambient"] = {{"type", "synthetic"}, {"mean_c", 22}, {"daily_swing_c", 14}};
+    doc["workloads"] = json::array({training(4), {{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"},
+                                                  {"instances", 9}, {"arrival", {{"type", "diurnal"}, {"rate_per_s", 60}}}}});
+    doc["failures"]["enabled"] = true;
+    const auto rep = run(doc);
+    const auto& p = rep.power;
+    const double hours = rep.run.simulated_hours;
+    CHECK(p.energy_mwh == Approx((p.it_avg_mw + p.cooling_avg_mw + p.distribution_loss_avg_mw) * hours).epsilon(1e-9));
+    CHECK(p.energy_mwh == Approx(p.facility_avg_mw * hours).epsilon(1e-9));
+    CHECK(p.pue > 1.0);
+    CHECK(p.facility_peak_mw >= p.facility_avg_mw);
+    CHECK(rep.thermal.free_cooling_fraction > 0.0);
+    CHECK(rep.thermal.free_cooling_fraction < 1.0);  // the hot afternoons need the chiller
+}
+
+TEST_CASE("world: a training job finishes when the closed form says (compute + checkpoint writes)") {
+    auto doc = base(4);
+    const double tokens = 2e11;
+    doc["workloads"] = json::array({training(2, tokens)});
+    const auto rep = run(doc);
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    const auto& job = rep.throughput.training.at(0);
+    REQUIRE(job.completion_hours);
+    const double run_s = tokens / job.tokens_per_s;
+    const double write_s = fm::checkpoint_bytes(s.catalog.llm("llama3.1-8b")) / (0.125e9 * 144);
+    const double checkpoints = std::floor(run_s / 3600.0);  // one per hour of running
+    CHECK(job.checkpoints == static_cast<long>(checkpoints));
+    CHECK(*job.completion_hours * 3600.0 == Approx(run_s + checkpoints * write_s).epsilon(1e-9));
+    CHECK(job.tokens_trained == Approx(tokens).epsilon(1e-9));
+    CHECK(job.goodput == Approx(run_s / (run_s + checkpoints * write_s)).epsilon(1e-9));
+    // Released racks go idle: allocation ends at completion.
+    CHECK(rep.utilization.allocated_gpu_hours == Approx(144 * *job.completion_hours).epsilon(1e-9));
+}
+
+TEST_CASE("world: failure counts follow the MTBF (Poisson, within 4 sigma)") {
+    auto doc = base(8);
+    doc["horizon_hours"] = 2000;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 500}, {"node_mtbf_hours", 1e9},
+                       {"network_mtbf_hours", 1e9}, {"software_mtbf_hours", 1e10}, {"repair_hours", 0}};
+    doc["report"] = {{"sample_interval_minutes", 600}};
+    const auto rep = run(doc);
+    const double expected = 576.0 * 2000 / 500;  // 2304
+    const double n = static_cast<double>(rep.reliability.failures_by_component.at("gpu"));
+    CHECK(std::abs(n - expected) < 4 * std::sqrt(expected));
+}
+
+TEST_CASE("world: failures roll training back to its last checkpoint") {
+    auto doc = base(4);
+    doc["horizon_hours"] = 200;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 3000}};
+    doc["workloads"] = json::array({training(4)});
+    const auto rep = run(doc);
+    const auto& job = rep.throughput.training.at(0);
+    CHECK(job.interruptions > 5);
+    CHECK(rep.reliability.job_interruptions == job.interruptions);
+    CHECK(job.lost_gpu_hours > 0);
+    CHECK(job.goodput < 0.99);
+    CHECK(job.goodput > 0.5);
+    const double running_tokens = job.tokens_per_s * 200 * 3600 * job.goodput;
+    CHECK(job.tokens_trained == Approx(running_tokens).epsilon(1e-6));
+}
+
+TEST_CASE("world: same seed gives identical report bytes, another seed another trace") {
+    auto doc = base(8);
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 2000}};
+    doc["workloads"] = json::array({training(8)});
+    const auto a = factorysim::report::render_report(run(doc), factorysim::report::Format::Json);
+    const auto b = factorysim::report::render_report(run(doc), factorysim::report::Format::Json);
+    CHECK(a == b);
+    doc["seed"] = 2;
+    const auto c = factorysim::report::render_report(run(doc), factorysim::report::Format::Json);
+    CHECK(a != c);
+}
+
+TEST_CASE("world: a site power cap holds and slows the work") {
+    auto doc = base(8);
+    doc["workloads"] = json::array({training(8)});
+    const auto free = run(doc);
+    doc["site"]["power_cap_mw"] = 0.8 * free.power.facility_peak_mw;
+    const auto capped = run(doc);
+    CHECK(capped.power.facility_peak_mw <= doc["site"]["power_cap_mw"].get<double>() * (1 + 1e-9));
+    // The cap binds whenever the job computes (not during its checkpoint writes).
+    CHECK(capped.power.capped_hours > 0.95 * 48.0);
+    CHECK(capped.throughput.training[0].tokens_trained < free.throughput.training[0].tokens_trained);
+}
+
+TEST_CASE("world: a dry cooler on a hot day raises the coolant and throttles the GPUs") {
+    auto doc = base(2);
+    doc["site"]["ambient"]["temp_c"] = 45;
+    doc["cooling"] = {{"type", "neptune_dlc"}, {"supply_temp_c", 45}, {"heat_rejection", "dry_cooler"},
+                      {"throttle_temp_c", 70}};
+    doc["workloads"] = json::array({training(2)});
+    const auto rep = run(doc);
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    CHECK(fm::rack_supply_temp_c(s.cooling, 45) == Approx(45 + 8 + 3));
+    // 56 C coolant + 20 C/kW: above 0.7 kW a GPU would pass 70 C, so the computing GPUs throttle.
+    CHECK(rep.thermal.throttled_gpu_hours > 0.9 * 144 * 48.0);
+    CHECK(rep.thermal.max_gpu_temp_c <= s.cooling.throttle_temp_c + 1e-9);
+    CHECK(rep.thermal.max_gpu_temp_c == Approx(s.cooling.throttle_temp_c));
+    CHECK(rep.thermal.free_cooling_fraction == 1.0);  // a dry cooler has no compressor
+}
+
+TEST_CASE("world: inference serves what it can and drops the rest") {
+    auto doc = base(2);
+    doc["workloads"] = json::array({{{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"},
+                                     {"instances", 9}, {"arrival", {{"rate_per_s", 1e6}}}}});
+    const auto rep = run(doc);
+    const auto& svc = rep.throughput.inference.at(0);
+    CHECK(svc.utilization == Approx(1.0));
+    CHECK(svc.requests_dropped > 0);
+    CHECK(svc.requests_completed + svc.requests_dropped == Approx(1e6 * 48 * 3600).epsilon(1e-9));
+    CHECK(svc.output_tokens_per_s == Approx(svc.requests_completed * 256 / (48 * 3600)).epsilon(1e-9));
+}
+
+TEST_CASE("world: a stop request gives a partial report") {
+    auto doc = base(2);
+    doc["workloads"] = json::array({training(2)});
+    std::atomic<bool> stop{false};
+    fw::RunOptions o;
+    o.stop_requested = &stop;
+    o.progress = [&stop](double f) {
+        if (f >= 0.5) stop = true;
+    };
+    const auto rep = run(doc, o);
+    CHECK(rep.run.partial);
+    CHECK(rep.run.simulated_hours == Approx(24.0).margin(0.5));
+    CHECK(rep.power.it_energy_mwh > 0);
+    CHECK(factorysim::report::to_json(rep)["run"]["partial"] == true);
+}
+
+TEST_CASE("world: a model too large for its instance is an input error with a pointer") {
+    auto doc = base(2);
+    doc["workloads"] = json::array({{{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-405b"},
+                                     {"instances", 1}, {"gpus_per_instance", 1}, {"precision", "bf16"}}});
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    try {
+        (void)fw::run_scenario(s);
+        FAIL("expected an InputError");
+    } catch (const sc::InputError& e) {
+        CHECK(e.diagnostics().at(0).pointer == "/workloads/0/gpus_per_instance");
+        CHECK_THAT(e.diagnostics().at(0).message, Catch::Contains("GB of weights per GPU"));
+    }
+}
