@@ -181,6 +181,7 @@ void add_schema(CLI::App& app) {
 void add_compare(CLI::App& app) {
     struct Options {
         CommonOptions common;
+        std::vector<std::string> set_a, set_b;
         std::string a, b, format = "table", output;
     };
     auto o = std::make_shared<Options>();
@@ -190,9 +191,15 @@ void add_compare(CLI::App& app) {
     cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
     cmd->add_option("-o,--output", o->output, "Write here (atomically) instead of stdout");
     add_common(cmd, o->common);
+    cmd->add_option("--set-a", o->set_a, "Override a value in A only (repeatable)");
+    cmd->add_option("--set-b", o->set_b, "Override a value in B only (repeatable), e.g. compare X.json X.json "
+                                         "--set-b /cooling/type=air");
     cmd->callback([o] {
-        const auto ra = report::to_json(run_file(o->a, o->common, false));
-        const auto rb = report::to_json(run_file(o->b, o->common, false));
+        CommonOptions a = o->common, b = o->common;
+        a.overrides.insert(a.overrides.end(), o->set_a.begin(), o->set_a.end());
+        b.overrides.insert(b.overrides.end(), o->set_b.begin(), o->set_b.end());
+        const auto ra = report::to_json(run_file(o->a, a, false));
+        const auto rb = report::to_json(run_file(o->b, b, false));
         // Every numeric leaf of the summary, except the run bookkeeping and per-workload lists.
         nlohmann::ordered_json rows = nlohmann::ordered_json::array();
         for (const char* section : {"throughput", "power", "thermal", "reliability", "utilization", "cost"}) {

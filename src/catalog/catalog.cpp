@@ -180,7 +180,7 @@ RackSpec read_rack(EntryReader& r, const json& e, const std::string& at) {
                       {"gpus", "nvlink_domain_gpus", "servers_per_rack", "compute_trays", "cpus", "cpu_name",
                        "cpu_cores", "cpu_memory_gb", "cpu_tdp_w", "nvlink_switch_trays", "nvlink_switch_tray_w",
                        "nvswitch_chips", "nvswitch_w_per_server", "nics", "nic_w", "power_shelves",
-                       "power_shelf_capacity_kw", "other_w", "max_power_kw", "weight_kg"});
+                       "power_shelf_capacity_kw", "other_w", "fan_w", "max_power_kw", "weight_kg"});
         rack.gpus = r.quantity(*k, k_at, "gpus");
         rack.nvlink_domain_gpus = r.quantity(*k, k_at, "nvlink_domain_gpus");
         rack.servers_per_rack = r.quantity(*k, k_at, "servers_per_rack", false, 1.0);
@@ -198,6 +198,7 @@ RackSpec read_rack(EntryReader& r, const json& e, const std::string& at) {
         rack.power_shelves = r.quantity(*k, k_at, "power_shelves");
         rack.power_shelf_capacity_kw = r.quantity(*k, k_at, "power_shelf_capacity_kw");
         rack.other_w = r.quantity(*k, k_at, "other_w", false);
+        rack.fan_w = r.quantity(*k, k_at, "fan_w", false);
         rack.max_power_kw = r.quantity(*k, k_at, "max_power_kw", false);
         const double gpus = rack.gpus.value, domain = rack.nvlink_domain_gpus.value;
         if (gpus < 1 || gpus > 1024 || gpus != std::floor(gpus))

@@ -115,7 +115,10 @@ nlohmann::ordered_json to_json(const Report& rep) {
                           {"max_gpu_temp_c", r(th.max_gpu_temp_c)},
                           {"free_cooling_fraction", r(th.free_cooling_fraction)},
                           {"throttled_gpu_hours", r(th.throttled_gpu_hours)},
-                          {"heat_to_liquid_fraction", r(th.heat_to_liquid_fraction)}};
+                          {"heat_to_liquid_fraction", r(th.heat_to_liquid_fraction)},
+                          {"gpu_heat_generated_mwh", r(th.gpu_heat_generated_mwh)},
+                          {"gpu_heat_to_coolant_mwh", r(th.gpu_heat_to_coolant_mwh)},
+                          {"gpu_heat_stored_mwh", r(th.gpu_heat_stored_mwh)}};
     const auto& rel = rep.reliability;
     Json by_component = Json::object();
     for (const auto& [k, v] : rel.failures_by_component) by_component[k] = v;

@@ -3,6 +3,9 @@
 // GPUs), all reported together, then conversion into plain structs with units converted.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <string>
@@ -180,9 +183,60 @@ private:
     int max_pod_racks_ = 0;
 };
 
-Ambient read_ambient(const json& a) {
+// Reads the hourly temperature column of a weather CSV. Every problem names the file, the
+// line and the column; the scenario pointer is /site/ambient/path.
+std::vector<double> read_weather_csv(const std::string& path, const std::string& column, const std::string& file) {
+    constexpr const char* at = "/site/ambient/path";
+    auto fail = [&](const std::string& message) -> std::vector<double> {
+        throw InputError(file, {{at, fmt::format("{}: {}", path, message)}});
+    };
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return fail("cannot read the file: " + ec.message());
+    if (size > (64u << 20)) return fail(fmt::format("the file is {} bytes, more than the 64 MiB limit", size));
+    std::ifstream in(path);
+    if (!in) return fail("cannot open the file");
+    std::string line;
+    if (!std::getline(in, line)) return fail("the file is empty; expected a header row naming a \"" + column + "\" column");
+    auto split = [](const std::string& text) {
+        std::vector<std::string> cells;
+        std::string cell;
+        std::istringstream stream(text);
+        while (std::getline(stream, cell, ',')) {
+            while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+            while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+            cells.push_back(cell);
+        }
+        return cells;
+    };
+    const auto header = split(line);
+    const auto it = std::find(header.begin(), header.end(), column);
+    if (it == header.end()) return fail(fmt::format("line 1: no column \"{}\" in the header ({})", column, join(header)));
+    const auto index = static_cast<std::size_t>(it - header.begin());
+    std::vector<double> values;
+    for (std::size_t number = 2; std::getline(in, line); ++number) {
+        if (line.empty() || line == "\r") continue;
+        const auto cells = split(line);
+        if (index >= cells.size()) return fail(fmt::format("line {}: no value in column \"{}\"", number, column));
+        char* end = nullptr;
+        const double v = std::strtod(cells[index].c_str(), &end);
+        if (cells[index].empty() || *end != '\0' || !std::isfinite(v) || v < -90 || v > 70)
+            return fail(fmt::format("line {}: expected a temperature in [-90, 70] degC, found \"{}\"", number, cells[index]));
+        values.push_back(v);
+    }
+    if (values.empty()) return fail("no data rows after the header");
+    return values;
+}
+
+Ambient read_ambient(const json& a, const std::string& file) {
     Ambient out;
-    if (a.at("type") == "constant") {
+    if (a.at("type") == "csv") {
+        out.kind = Ambient::Kind::Hourly;
+        std::filesystem::path path(a.at("path").get<std::string>());
+        if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+        out.source = path.string();
+        out.hourly_c = read_weather_csv(out.source, a.at("column").get<std::string>(), file);
+    } else if (a.at("type") == "constant") {
         out.kind = Ambient::Kind::Constant;
         out.temp_c = a.at("temp_c").get<double>();
     } else {
@@ -210,8 +264,13 @@ Cooling read_cooling(const json& c) {
     out.pump_w_per_kw = c.at("pump_w_per_kw").get<double>();
     out.fan_w_per_kw = c.at("fan_w_per_kw").get<double>();
     out.dry_cooler_fan_w_per_kw = c.at("dry_cooler_fan_w_per_kw").get<double>();
-    out.gpu_thermal_resistance_c_per_kw = c.at("gpu_thermal_resistance_c_per_kw").get<double>();
+    out.gpu_thermal_resistance_c_per_kw = c.value("gpu_thermal_resistance_c_per_kw", 0.0);
+    out.rated_supply_temp_c = c.at("rated_supply_temp_c").get<double>();
     out.throttle_temp_c = c.at("throttle_temp_c").get<double>();
+    out.throttle_hysteresis_c = c.at("throttle_hysteresis_c").get<double>();
+    out.flow_l_per_min_per_kw = c.at("flow_l_per_min_per_kw").get<double>();
+    out.variable_flow = c.at("variable_flow").get<bool>();
+    out.thermal_time_constant_s = c.at("thermal_time_constant_s").get<double>();
     out.ups_efficiency = c.at("ups_efficiency").get<double>();
     out.transformer_efficiency = c.at("transformer_efficiency").get<double>();
     return out;
@@ -272,7 +331,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.horizon = doc.contains("horizon_days") ? hours(doc.at("horizon_days").get<double>() * 24.0)
                                              : hours(doc.value("horizon_hours", 24.0));
     const auto& site = doc.at("site");
-    s.site.ambient = read_ambient(site.at("ambient"));
+    s.site.ambient = read_ambient(site.at("ambient"), file);
     s.site.power_cap_mw = site.at("power_cap_mw").get<double>();
     s.site.electricity_usd_per_kwh = site.at("electricity_usd_per_kwh").get<double>();
     for (const auto& p : doc.at("pods"))

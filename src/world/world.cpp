@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <limits>
 #include <numbers>
 #include <set>
 #include <string>
@@ -17,6 +19,7 @@
 #include "factorysim/core/engine.hpp"
 #include "factorysim/metrics/time_weighted_average.hpp"
 #include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/rack_thermal.hpp"
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
@@ -40,6 +43,13 @@ struct Rack {
     double gpu_w = 0.0;  // per GPU
     double clock = 1.0;
     double energy_j = 0.0;
+    double design_w = 0.0;  // full-load power: sizes the coolant flow
+    // GPU temperature = base_c + node.rise_c(); base = coolant supply + coolant rise.
+    models::ThermalNode node;
+    double base_c = 0.0;
+    bool throttled = false;  // thermal throttling active (entered at a crossing event)
+    double thermal_limit_w = 0.0;  // per-GPU power limit while throttled
+    EventHandle crossing;
 };
 
 // A workload waiting for racks (training job or inference service).
@@ -86,13 +96,40 @@ private:
     // ---------------------------------------------------------------- building
     void build_racks() {
         for (std::size_t p = 0; p < s_.pods.size(); ++p) {
-            const auto& spec = s_.catalog.rack(s_.pods[p].rack);
-            for (int i = 0; i < s_.pods[p].racks; ++i) racks_.push_back({&spec, static_cast<int>(p)});
+            const catalog::RackSpec* spec_ptr = &s_.catalog.rack(s_.pods[p].rack);
+            if (spec_ptr->cooling == "air" && s_.cooling.type != "air" && spec_ptr->fan_w.value > 0.0) {
+                // An air-designed server on direct liquid cooling: its fans only move the heat
+                // the cold plates leave behind.
+                catalog::RackSpec converted = *spec_ptr;
+                const double removed_w = converted.fan_w.value * s_.cooling.heat_capture_fraction;
+                converted.other_w.value -= removed_w;
+                converted.fan_w.value -= removed_w;
+                converted_specs_.push_back(std::move(converted));
+                spec_ptr = &converted_specs_.back();
+                warnings_.insert(fmt::format("pod \"{}\": {} is air-cooled by design; on {} its fans draw {:.0f} W "
+                                             "less per rack",
+                                             s_.pods[p].name, spec_ptr->name, s_.cooling.type, removed_w));
+            }
+            const auto& spec = *spec_ptr;
+            for (int i = 0; i < s_.pods[p].racks; ++i) {
+                Rack r;
+                r.spec = &spec;
+                r.pod = static_cast<int>(p);
+                r.design_w = models::full_load_power_kw(spec) * 1e3;
+                r.node = models::ThermalNode(models::gpu_thermal_resistance_c_per_w(s_.cooling, spec),
+                                             s_.cooling.thermal_time_constant_s);
+                racks_.push_back(r);
+                design_it_w_ += r.design_w;
+            }
             if (spec.cooling == "liquid" && s_.cooling.type == "air")
                 warnings_.insert(fmt::format("pod \"{}\": {} is liquid-cooled by design; the air cooling model is a "
                                              "counterfactual for it",
                                              s_.pods[p].name, spec.name));
         }
+        if (s_.site.ambient.kind == scenario::Ambient::Kind::Hourly &&
+            s_.horizon.hours() > static_cast<double>(s_.site.ambient.hourly_c.size()))
+            warnings_.insert(fmt::format("the weather file {} has {} hours; the run wraps around to its start",
+                                         s_.site.ambient.source, s_.site.ambient.hourly_c.size()));
         total_gpus_ = 0;
         for (const auto& r : racks_) total_gpus_ += r.spec->gpu_count();
     }
@@ -154,6 +191,10 @@ private:
     double ambient_at(Time t) const {
         const auto& a = s_.site.ambient;
         if (a.kind == scenario::Ambient::Kind::Constant) return a.temp_c;
+        if (a.kind == scenario::Ambient::Kind::Hourly) {
+            const auto hour = static_cast<std::size_t>(std::floor(t.hours()));
+            return a.hourly_c[hour % a.hourly_c.size()];
+        }
         // Piecewise constant per hour: the value at the start of the hour.
         const double hour = std::floor(t.hours());
         const double day = a.start_day_of_year + hour / 24.0;
@@ -385,11 +426,13 @@ private:
         }
     }
 
-    // Rack power at a per-GPU cap; returns the IT total (W).
-    double apply_gpu_cap(double cap_w) {
+    // Rack power with each GPU limited to min(site cap, the rack's thermal limit); returns
+    // the IT total (W).
+    double apply_gpu_cap(double site_cap_w) {
         double it = 0.0;
         for (auto& r : racks_) {
-            const auto p = models::rack_power(*r.spec, r.utilisation, cap_w);
+            const double cap = r.throttled ? std::min(site_cap_w, r.thermal_limit_w) : site_cap_w;
+            const auto p = models::rack_power(*r.spec, r.utilisation, std::max(cap, 1.0));
             r.power_w = p.total_w;
             r.gpu_w = p.gpu_w / r.spec->gpu_count();
             r.clock = p.gpu_clock_fraction;
@@ -398,49 +441,94 @@ private:
         return it;
     }
 
-    void accumulate_rack_energy() {
+    // Integrates rack energy and GPU temperatures from the last refresh to now.
+    void advance_racks() {
         const double dt = (engine_.now() - last_energy_update_).seconds();
-        for (auto& r : racks_) r.energy_j += r.power_w * dt;
+        for (auto& r : racks_) {
+            r.energy_j += r.power_w * dt;
+            r.node.advance(dt);
+            // Between events the temperature moves monotonically, so its maximum over the
+            // interval is at an end: the end is checked here, the start was checked before.
+            max_gpu_temp_seen_ = std::max(max_gpu_temp_seen_, r.base_c + r.node.rise_c());
+        }
         last_energy_update_ = engine_.now();
     }
 
+    // Throttling with hysteresis: a rack enters it at its crossing event (or at once if a
+    // step of the coolant temperature puts it over), and leaves it when its unthrottled
+    // steady temperature is below the threshold minus the hysteresis.
+    void update_thermal_limits(double supply_c) {
+        const auto& c = s_.cooling;
+        for (auto& r : racks_) {
+            const double r_c_per_w = r.node.resistance_c_per_w();
+            const auto free_running = models::rack_power(*r.spec, r.utilisation);
+            // The coolant rise at the unthrottled power (conservative while throttled).
+            r.base_c = supply_c + models::coolant_rise_c(c, free_running.total_w, r.design_w);
+            const double free_gpu_w = free_running.gpu_w / r.spec->gpu_count();
+            const double steady_c = r.base_c + r_c_per_w * free_gpu_w;
+            const double headroom_c = c.throttle_temp_c - r.base_c;
+            if (r.throttled && steady_c <= c.throttle_temp_c - c.throttle_hysteresis_c) r.throttled = false;
+            if (!r.throttled && steady_c > c.throttle_temp_c && r.node.rise_c() >= headroom_c) r.throttled = true;
+            r.thermal_limit_w = std::max(0.0, headroom_c / r_c_per_w);
+        }
+    }
+
+    void schedule_crossings() {
+        const double threshold = s_.cooling.throttle_temp_c;
+        for (std::size_t i = 0; i < racks_.size(); ++i) {
+            auto& r = racks_[i];
+            engine_.cancel(r.crossing);
+            r.node.set_power(r.gpu_w);
+            max_gpu_temp_seen_ = std::max(max_gpu_temp_seen_, r.base_c + r.node.rise_c());
+            if (r.throttled) continue;
+            if (const auto t = r.node.time_to_reach(threshold - r.base_c)) {
+                const Time at = engine_.now() + Duration::from_seconds(*t);
+                if (at <= horizon_)
+                    r.crossing = engine_.schedule_at(at, [this, i] {
+                        racks_[i].throttled = true;
+                        refresh_power();
+                    }, Priority::Physics);
+            }
+        }
+    }
+
     void refresh_power() {
-        accumulate_rack_energy();
+        advance_racks();
         update_utilisations();
         const Time now = engine_.now();
         const double ambient = ambient_at(now);
         const double supply = models::rack_supply_temp_c(s_.cooling, ambient);
-        const double thermal_cap = models::thermal_power_limit_w(s_.cooling, supply);
-        double it = apply_gpu_cap(thermal_cap);
-        auto plant = models::plant_state(s_.cooling, it, ambient);
+        update_thermal_limits(supply);
+        constexpr double no_cap = std::numeric_limits<double>::infinity();
+        double it = apply_gpu_cap(no_cap);
+        auto plant = models::plant_state(s_.cooling, it, ambient, design_it_w_);
         bool site_capped = false;
         const double site_cap_w = s_.site.power_cap_mw * 1e6;
         if (site_cap_w > 0.0 && plant.facility_w > site_cap_w) {
             // Uniform per-GPU cap found by bisection: facility power is increasing in it.
-            double lo = 0.0, hi = std::min(thermal_cap, max_gpu_tdp());
+            double lo = 0.0, hi = max_gpu_tdp();
             for (int i = 0; i < 60; ++i) {
                 const double mid = 0.5 * (lo + hi);
-                if (models::plant_state(s_.cooling, apply_gpu_cap(mid), ambient).facility_w > site_cap_w)
+                if (models::plant_state(s_.cooling, apply_gpu_cap(mid), ambient, design_it_w_).facility_w > site_cap_w)
                     hi = mid;
                 else
                     lo = mid;
             }
             it = apply_gpu_cap(std::max(lo, 1.0));
-            plant = models::plant_state(s_.cooling, it, ambient);
+            plant = models::plant_state(s_.cooling, it, ambient, design_it_w_);
             site_capped = true;
             if (plant.facility_w > site_cap_w * (1 + 1e-9))
                 warnings_.insert("the site power cap is below the factory's idle power; it cannot be met");
         }
-        double max_temp = supply;
+        schedule_crossings();
         double busy = 0, allocated = 0, throttled = 0;
         for (const auto& r : racks_) {
             const int g = r.spec->gpu_count();
-            max_temp = std::max(max_temp, models::gpu_temp_c(s_.cooling, supply, r.gpu_w));
             busy += r.utilisation * g;
             if (r.owner >= 0) allocated += g;
-            if (r.clock < 1.0 - 1e-9) throttled += g;
+            if (r.throttled && r.clock < 1.0 - 1e-12) throttled += g;
         }
-        if (throttled > 0 && !site_capped)
+        if (throttled > 0)
             warnings_.insert("GPUs throttled to stay under the throttle temperature (see thermal.throttled_gpu_hours)");
         // Workloads follow the clocks of their racks.
         for (auto& c : claims_) {
@@ -462,14 +550,20 @@ private:
         loss_w_.set(now, plant.distribution_loss_w);
         ambient_c_.set(now, ambient);
         supply_c_.set(now, supply);
-        gpu_temp_c_.set(now, max_temp);
         free_cooling_.set(now, plant.free_heat_fraction);
         capped_.set(now, site_capped ? 1.0 : 0.0);
         busy_gpus_.set(now, busy);
         allocated_gpus_.set(now, allocated);
         throttled_gpus_.set(now, throttled);
         jobs_waiting_.set(now, static_cast<double>(waiting_count()));
-        if (it > 0.0) liquid_share_ = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
+    }
+
+    // The hottest GPU now, from the exact solution since the last refresh.
+    double current_max_gpu_temp_c() const {
+        const double dt = (engine_.now() - last_energy_update_).seconds();
+        double m = -std::numeric_limits<double>::infinity();
+        for (const auto& r : racks_) m = std::max(m, r.base_c + r.node.rise_after(dt));
+        return m;
     }
 
     double max_gpu_tdp() const {
@@ -493,7 +587,7 @@ private:
         sampler.add_probe("cooling_power_mw", [this] { return cooling_w_.current() / 1e6; });
         sampler.add_probe("ambient_c", [this] { return ambient_c_.current(); });
         sampler.add_probe("supply_temp_c", [this] { return supply_c_.current(); });
-        sampler.add_probe("max_gpu_temp_c", [this] { return gpu_temp_c_.current(); });
+        sampler.add_probe("max_gpu_temp_c", [this] { return current_max_gpu_temp_c(); });
         sampler.add_probe("gpus_allocated_fraction",
                           [this] { return allocated_gpus_.current() / static_cast<double>(total_gpus_); });
         sampler.add_probe("gpus_busy_fraction", [this] { return busy_gpus_.current() / static_cast<double>(total_gpus_); });
@@ -564,7 +658,12 @@ private:
         th.supply_temp_c = s_.cooling.supply_temp_c;
         th.ambient_avg_c = ambient_c_.average(end);
         th.ambient_max_c = ambient_c_.max();
-        th.max_gpu_temp_c = gpu_temp_c_.max();
+        th.max_gpu_temp_c = max_gpu_temp_seen_;
+        for (const auto& r : racks_) {
+            th.gpu_heat_generated_mwh += r.node.heat_generated_j() * r.spec->gpu_count() / 3.6e9;
+            th.gpu_heat_to_coolant_mwh += r.node.heat_to_coolant_j() * r.spec->gpu_count() / 3.6e9;
+            th.gpu_heat_stored_mwh += r.node.heat_stored_j() * r.spec->gpu_count() / 3.6e9;
+        }
         th.free_cooling_fraction = free_cooling_.average(end);
         th.throttled_gpu_hours = throttled_gpus_.integral_seconds(end) / 3600.0;
         th.heat_to_liquid_fraction = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
@@ -599,6 +698,7 @@ private:
     const RunOptions& options_;
     Engine engine_;
     Time horizon_;
+    std::deque<catalog::RackSpec> converted_specs_;  // stable addresses for Rack::spec
     std::vector<Rack> racks_;
     std::vector<Claim> claims_;
     std::vector<TrainingState> trainings_;
@@ -609,10 +709,11 @@ private:
     std::map<std::string, std::int64_t> failures_;
     std::int64_t job_interruptions_ = 0;
     double repair_gpu_hours_ = 0.0;
-    double liquid_share_ = 0.0;
+    double design_it_w_ = 0.0;
+    double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();
     std::set<std::string> warnings_;
-    metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_, gpu_temp_c_,
+    metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_,
         free_cooling_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
     report::Report report_;
 };

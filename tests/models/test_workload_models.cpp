@@ -111,32 +111,3 @@ TEST_CASE("inference fluid: a model that does not fit is a ModelError with the s
     CHECK_THROWS_WITH(fm::size_instance(inst), Catch::Contains("GB of weights per GPU"));
 }
 
-TEST_CASE("cooling plant: Carnot COP, free cooling and the power chain") {
-    CHECK(fm::chiller_cop(0.5, 18, 33) == Approx(0.5 * 291.15 / 15));
-    CHECK(fm::chiller_cop(0.5, 30, 31) == fm::max_chiller_cop);
-    factorysim::scenario::Cooling c;
-    c.type = "neptune_dlc";
-    c.heat_rejection = "hybrid";
-    c.supply_temp_c = 35;
-    c.heat_capture_fraction = 1.0;
-    c.cdu_approach_c = 3;
-    c.dry_cooler_approach_c = 8;
-    c.chiller_carnot_fraction = 0.5;
-    c.chilled_water_c = 18;
-    c.pump_w_per_kw = 15;
-    c.fan_w_per_kw = 40;
-    c.dry_cooler_fan_w_per_kw = 20;
-    c.ups_efficiency = 0.97;
-    c.transformer_efficiency = 0.98;
-    const auto cold = fm::plant_state(c, 1e6, 20);  // 28 <= 32: free
-    CHECK(cold.chiller_w == 0.0);
-    CHECK(cold.free_heat_fraction == 1.0);
-    CHECK(cold.cooling_w == Approx(15e3 + 20e3));
-    CHECK(cold.facility_w == Approx(1e6 / (0.97 * 0.98) + 35e3 / 0.98));
-    const auto hot = fm::plant_state(c, 1e6, 30);  // 38 > 32: chiller lifts 32 -> 38
-    CHECK(hot.chiller_w == Approx(1e6 / fm::chiller_cop(0.5, 32, 38)));
-    CHECK(hot.free_heat_fraction == 0.0);
-    CHECK(hot.supply_temp_c == 35.0);
-    c.heat_rejection = "dry_cooler";
-    CHECK(fm::plant_state(c, 1e6, 30).supply_temp_c == Approx(41.0));
-}

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <limits>
 #include <cmath>
 #include <string>
 
@@ -46,7 +49,7 @@ TEST_CASE("world: an idle factory draws idle rack power and the plant's closed f
     const auto s = sc::scenario_from_json(base(4), "t.json");
     const auto& rack = s.catalog.rack("gb300_nvl72");
     const double it_w = 4 * fm::rack_power(rack, 0.0).total_w;
-    const auto plant = fm::plant_state(s.cooling, it_w, 20.0);
+    const auto plant = fm::plant_state(s.cooling, it_w, 20.0, 4 * fm::full_load_power_kw(rack) * 1e3);
     CHECK(rep.power.it_avg_mw == Approx(it_w / 1e6).epsilon(1e-12));
     CHECK(rep.power.facility_avg_mw == Approx(plant.facility_w / 1e6).epsilon(1e-12));
     CHECK(rep.power.pue == Approx(plant.facility_w / it_w).epsilon(1e-12));
@@ -151,6 +154,8 @@ TEST_CASE("world: a dry cooler on a hot day raises the coolant and throttles the
     const auto rep = run(doc);
     const auto s = sc::scenario_from_json(doc, "t.json");
     CHECK(fm::rack_supply_temp_c(s.cooling, 45) == Approx(45 + 8 + 3));
+    CHECK(rep.thermal.gpu_heat_generated_mwh ==
+          Approx(rep.thermal.gpu_heat_to_coolant_mwh + rep.thermal.gpu_heat_stored_mwh).epsilon(1e-9));
     // 56 C coolant + 20 C/kW: above 0.7 kW a GPU would pass 70 C, so the computing GPUs throttle.
     CHECK(rep.thermal.throttled_gpu_hours > 0.9 * 144 * 48.0);
     CHECK(rep.thermal.max_gpu_temp_c <= s.cooling.throttle_temp_c + 1e-9);
@@ -198,4 +203,84 @@ TEST_CASE("world: a model too large for its instance is an input error with a po
         CHECK(e.diagnostics().at(0).pointer == "/workloads/0/gpus_per_instance");
         CHECK_THAT(e.diagnostics().at(0).message, Catch::Contains("GB of weights per GPU"));
     }
+}
+
+namespace {
+// A small factory at full training load for a year of temperate weather.
+json annual(const std::string& cooling) {
+    auto doc = base(4);
+    doc["pods"][0]["rack"] = "hgx_b200";
+    doc["horizon_days"] = 365;
+    doc.erase("horizon_hours");
+    doc["site"]["ambient"] = {{"type", "synthetic"}, {"mean_c", 12}, {"daily_swing_c", 9}, {"seasonal_swing_c", 18}};
+    doc["cooling"] = {{"type", cooling}};
+    doc["report"] = {{"sample_interval_minutes", 1440}};
+    doc["workloads"] = json::array({{{"type", "training"}, {"name", "j"}, {"model", "llama3.1-8b"}, {"racks", 4},
+                                     {"parallelism", {{"tensor", 8}}}}});
+    return doc;
+}
+}  // namespace
+
+TEST_CASE("world: annual PUE in a temperate climate, Neptune about 1.05-1.15, air with chillers about 1.3-1.6") {
+    const auto neptune = run(annual("neptune_dlc"));
+    CHECK(neptune.power.pue >= 1.05);
+    CHECK(neptune.power.pue <= 1.15);
+    CHECK(neptune.thermal.free_cooling_fraction > 0.9);
+    const auto air = run(annual("air"));
+    // "About": the stated defaults (docs/models/cooling.md) land at 1.29; 0.05 of slack below 1.3.
+    CHECK(air.power.pue >= 1.25);
+    CHECK(air.power.pue <= 1.6);
+    // The fans the cold plates make redundant also leave the IT load.
+    CHECK(neptune.power.it_energy_mwh < air.power.it_energy_mwh);
+    CHECK(neptune.power.energy_mwh < 0.8 * air.power.energy_mwh);
+}
+
+TEST_CASE("world: raising the supply temperature past what the cold plates bear throttles and slows training") {
+    double previous_tokens = std::numeric_limits<double>::infinity();
+    double previous_temp = 0.0;
+    for (double supply : {35.0, 45.0, 55.0, 60.0}) {
+        auto doc = base(2);
+        doc["cooling"] = {{"type", "neptune_dlc"}, {"supply_temp_c", supply}, {"heat_rejection", "chiller"}};
+        auto job = training(2);
+        job["model"] = "llama3.1-70b";  // compute-heavy: its GPUs run near TDP
+        doc["workloads"] = json::array({job});
+        const auto rep = run(doc);
+        INFO("supply " << supply);
+        const double tokens = rep.throughput.training[0].tokens_trained;
+        CHECK(tokens <= previous_tokens);
+        CHECK(rep.thermal.max_gpu_temp_c >= previous_temp);
+        CHECK(rep.thermal.max_gpu_temp_c <= 90.0 + 1e-9);
+        if (supply >= 60.0) {
+            CHECK(rep.thermal.throttled_gpu_hours > 0.0);
+            CHECK(tokens < 0.99 * previous_tokens);
+        } else {
+            CHECK(rep.thermal.throttled_gpu_hours == 0.0);
+        }
+        previous_tokens = tokens;
+        previous_temp = rep.thermal.max_gpu_temp_c;
+    }
+}
+
+TEST_CASE("world: a weather CSV drives the plant hour by hour") {
+    const std::string path = "weather-test.csv";
+    {
+        std::ofstream out(path);
+        out << "hour,temp_c\n";
+        for (int h = 0; h < 48; ++h) out << h << ',' << (h < 24 ? 10 : 40) << '\n';
+    }
+    auto doc = base(2);
+    doc["site"]["ambient"] = {{"type", "csv"}, {"path", path}};
+    const auto rep = run(doc);
+    CHECK(rep.thermal.ambient_avg_c == Approx(25.0));
+    CHECK(rep.thermal.ambient_max_c == 40.0);
+    CHECK(rep.thermal.free_cooling_fraction == Approx(0.5 * 1.0 + 0.5 * 0.0).margin(0.02));
+    doc["site"]["ambient"]["column"] = "temperature";
+    CHECK_THROWS_WITH(run(doc), Catch::Contains("no column \"temperature\" in the header (hour, temp_c)"));
+    {
+        std::ofstream out(path);
+        out << "temp_c\n12\nwarm\n";
+    }
+    doc["site"]["ambient"].erase("column");
+    CHECK_THROWS_WITH(run(doc), Catch::Contains("line 3: expected a temperature in [-90, 70] degC, found \"warm\""));
+    std::remove(path.c_str());
 }

@@ -71,6 +71,7 @@ struct RackSpec {
     Quantity power_shelves;
     Quantity power_shelf_capacity_kw;
     Quantity other_w;
+    Quantity fan_w;  // server/tray fans, part of other_w
     Quantity max_power_kw;
     std::optional<Quantity> price_usd;
 

@@ -1,27 +1,32 @@
-// Quasi-static cooling plant and power chain (docs/models/cooling.md). For a given IT
-// load and outdoor temperature, the plant's power and the coolant temperature the racks
-// see. The world re-evaluates it whenever the IT load or the weather changes, so between
-// events everything is constant and energy integrates exactly. (Thermal mass and
-// first-order dynamics are the next step, issue 6.)
+// Cooling plant and power chain (docs/models/cooling.md). For a given IT load and outdoor
+// temperature: the plant's power and the coolant temperature the racks get. The plant
+// answers instantly (its own time constants are minutes, far below the hours between
+// weather steps); the GPUs' thermal mass is modelled per rack (rack_thermal.hpp).
 //
 //   Q_liq = c P_IT,  Q_air = (1 - c) P_IT                       c: heat-capture fraction
 //   facility water needed  T_fw = T_supply - dT_cdu
 //   dry cooler delivers    T_dry = T_amb + dT_dry
-//   free cooling (liquid)  when T_dry <= T_fw (dry_cooler or hybrid)
-//   chiller for a lift     COP = eta_C (T_c + 273.15) / (T_h - T_c),  T_c = T_fw (liquid) or
-//                          T_chw (air), T_h = T_dry; COP capped at 20 (no compressor runs
-//                          more efficiently in practice; small lifts)
+//   free cooling           when T_dry <= T_fw (dry_cooler or hybrid)
+//   chiller                COP = eta_C (T_evap + 273.15) / (T_cond - T_evap),
+//                          T_evap = T_water - 5, T_cond = T_dry + 5, capped at 10
 //   dry_cooler only, too hot: the water leaves at T_dry, so the racks get T_dry + dT_cdu
-//   P_cool = pumps w_p Q_liq + CRAH fans w_f Q_air + chillers Q/COP + dry-cooler fans w_d (Q + P_chiller)
-//   P_fac  = P_IT / (eta_ups eta_tr) + P_cool / eta_tr   (cooling is not on the UPS)
-//   T_gpu  = T_supply_actual + R_th P_gpu                 R_th in degC per kW
+//   pumps (fixed flow)     P = w_p Q_liq,design;  (variable) w_p Q_liq,design max(0.3, Q/Q_design)^3
+//   CRAH fans              P = w_f Q_air,design max(0.3, Q_air/Q_air,design)^3   (affinity laws)
+//   dry-cooler fans        P = w_d (heat rejected incl. chiller work)
+//   P_fac = P_IT / (eta_ups eta_tr) + P_cool / eta_tr   (cooling is not on the UPS)
+//   coolant rise across a rack  dT = Q_liq,rack / (m_dot c_p),  m_dot = flow x rack design kW
+//   T_gpu = T_supply_actual + dT + R_th P_gpu  (GPU at the loop outlet: conservative)
 #pragma once
 
 #include "factorysim/scenario/scenario.hpp"
 
 namespace factorysim::models {
 
-inline constexpr double max_chiller_cop = 20.0;
+inline constexpr double max_chiller_cop = 10.0;
+inline constexpr double chiller_approach_c = 5.0;  // evaporator and condenser approaches
+inline constexpr double min_fan_pump_speed = 0.3;
+inline constexpr double water_cp_j_per_kg_k = 4186.0;
+inline constexpr double water_kg_per_l = 0.997;
 
 struct PlantState {
     double supply_temp_c = 0.0;  // what the racks actually get
@@ -35,19 +40,23 @@ struct PlantState {
     double facility_w = 0.0;
 };
 
-// Carnot-fraction COP for lifting heat from cold_c to hot_c (capped at max_chiller_cop).
-double chiller_cop(double carnot_fraction, double cold_c, double hot_c);
+// COP for cooling water to water_c with heat rejected through a dry cooler delivering
+// dry_c (capped at max_chiller_cop).
+double chiller_cop(double carnot_fraction, double water_c, double dry_c);
 
 // The coolant (liquid) or supply-air temperature the racks get at this outdoor temperature.
 double rack_supply_temp_c(const scenario::Cooling& cooling, double ambient_c);
 
-// The plant at an IT load (W) and an outdoor temperature.
-PlantState plant_state(const scenario::Cooling& cooling, double it_w, double ambient_c);
+// The plant at an IT load (W), an outdoor temperature and the design (full-load) IT power
+// the pumps and fans are sized for.
+PlantState plant_state(const scenario::Cooling& cooling, double it_w, double ambient_c, double design_it_w);
 
-// GPU temperature at a GPU power (W) with the racks' supply at supply_c.
-double gpu_temp_c(const scenario::Cooling& cooling, double supply_c, double gpu_w);
+// Coolant temperature rise across a rack carrying rack_w (W) designed for rack_design_w.
+double coolant_rise_c(const scenario::Cooling& cooling, double rack_w, double rack_design_w);
 
-// The highest GPU power (W) that keeps the GPU at or below the throttle temperature.
-double thermal_power_limit_w(const scenario::Cooling& cooling, double supply_c);
+// The GPU's thermal resistance (degC per W): the scenario's, or derived so that a GPU at
+// full TDP with rated_supply_temp_c and the full-load coolant rise sits at the throttle
+// temperature:  R = (T_throttle - T_rated - dT_coolant(full)) / TDP.
+double gpu_thermal_resistance_c_per_w(const scenario::Cooling& cooling, const catalog::RackSpec& rack);
 
 }  // namespace factorysim::models

@@ -102,6 +102,11 @@ struct ThermalSection {
     double free_cooling_fraction = 0.0;  // share of heat rejected without a compressor (time-average)
     double throttled_gpu_hours = 0.0;
     double heat_to_liquid_fraction = 0.0;
+    // GPU thermal energy balance (all GPUs): generated = to coolant + stored at the end
+    // (stored is zero at the start).
+    double gpu_heat_generated_mwh = 0.0;
+    double gpu_heat_to_coolant_mwh = 0.0;
+    double gpu_heat_stored_mwh = 0.0;
 };
 
 struct ReliabilitySection {

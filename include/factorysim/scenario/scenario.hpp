@@ -22,7 +22,7 @@
 namespace factorysim::scenario {
 
 struct Ambient {
-    enum class Kind { Constant, Synthetic };
+    enum class Kind { Constant, Synthetic, Hourly };
     Kind kind = Kind::Constant;
     double temp_c = 25.0;           // constant
     double mean_c = 15.0;           // synthetic: mean_c + daily and seasonal cosines
@@ -31,6 +31,8 @@ struct Ambient {
     double peak_hour = 15.0;        // hour of day of the daily maximum
     double peak_day_of_year = 200.0;
     double start_day_of_year = 0.0;  // day of year at simulated time 0
+    std::vector<double> hourly_c;     // csv: one value per hour, wrapping around
+    std::string source;               // csv: the file read
 };
 
 struct Site {
@@ -64,8 +66,13 @@ struct Cooling {
     double pump_w_per_kw = 0.0;        // secondary + facility pumps per kW of liquid heat
     double fan_w_per_kw = 0.0;         // CRAH / server fans per kW of air heat
     double dry_cooler_fan_w_per_kw = 0.0;
-    double gpu_thermal_resistance_c_per_kw = 0.0;  // GPU rise above supply per kW of GPU power
+    double gpu_thermal_resistance_c_per_kw = 0.0;  // GPU rise above its coolant per kW; 0 = derived per GPU
+    double rated_supply_temp_c = 45.0;
     double throttle_temp_c = 0.0;
+    double throttle_hysteresis_c = 0.0;
+    double flow_l_per_min_per_kw = 0.0;
+    bool variable_flow = false;
+    double thermal_time_constant_s = 0.0;
     double ups_efficiency = 0.0;
     double transformer_efficiency = 0.0;
 };
