@@ -64,8 +64,7 @@ int main(int argc, char** argv) {
     factorysim::cli::add_scenario_commands(app);
     add_pending_subcommand(app, "sweep", "Run scenario variants and seeds in parallel",
                            "the parallel sweep runner (not built yet; script `factorysim run --set ... --seed ...` meanwhile)");
-    add_pending_subcommand(app, "accuracy", "Compare model predictions with published measurements",
-                           "the validation cases (scenarios/validation)");
+
 
 
     try {

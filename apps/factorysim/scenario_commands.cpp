@@ -18,6 +18,7 @@
 #include "factorysim/report/atomic_file.hpp"
 #include "factorysim/report/writers.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "factorysim/world/accuracy.hpp"
 #include "factorysim/world/world.hpp"
 
 namespace factorysim::cli {
@@ -230,9 +231,41 @@ void add_compare(CLI::App& app) {
     });
 }
 
+void add_accuracy(CLI::App& app) {
+    auto file = std::make_shared<std::string>("scenarios/validation/cases.json");
+    auto format = std::make_shared<std::string>("table");
+    auto* cmd = app.add_subcommand("accuracy", "Compare model predictions with published measurements "
+                                               "(exit 1 if a case leaves its tolerance)");
+    cmd->add_option("cases", *file, "Cases file")->capture_default_str();
+    cmd->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    cmd->callback([file, format] {
+        const auto results = world::run_accuracy_cases(*file);
+        int failed = 0;
+        if (*format == "json") {
+            nlohmann::ordered_json out = nlohmann::ordered_json::array();
+            for (const auto& r : results) {
+                out.push_back({{"name", r.name}, {"role", r.role}, {"scenario", r.scenario}, {"metric", r.metric},
+                               {"reference", r.reference}, {"predicted", report::round_significant(r.predicted)},
+                               {"relative_error", report::round_significant(r.relative_error, 4)},
+                               {"tolerance", r.tolerance}, {"pass", r.pass}, {"source", r.source}});
+            }
+            std::printf("%s\n", out.dump(2).c_str());
+        } else {
+            std::printf("%-66s %-11s %12s %12s %8s %-10s %s\n", "case", "role", "reference", "predicted", "error",
+                        "tolerance", "");
+            for (const auto& r : results)
+                std::printf("%-66s %-11s %12.4g %12.4g %+7.1f%% %-10s %s\n", r.name.c_str(), r.role.c_str(), r.reference,
+                            r.predicted, r.relative_error * 100, r.tolerance.c_str(), r.pass ? "ok" : "FAIL");
+        }
+        for (const auto& r : results) failed += r.pass ? 0 : 1;
+        if (failed) throw ModelError(fmt::format("{} of {} accuracy cases outside their tolerance", failed, results.size()));
+    });
+}
+
 }  // namespace
 
 void add_scenario_commands(CLI::App& app) {
+    add_accuracy(app);
     add_run(app);
     add_validate(app);
     add_schema(app);

@@ -22,14 +22,15 @@ double ring_all_reduce_s(double bytes, int n, double bandwidth_bytes_per_s, doub
 
 StepTime training_step_time(const TrainingSetup& s, double clock_fraction) {
     if (!s.model || !s.rack) throw ModelError("training step: no model or rack");
-    if (s.gpus <= 0 || s.tensor <= 0 || s.pipeline <= 0 || s.gpus % (s.tensor * s.pipeline) != 0)
-        throw ModelError(fmt::format("training step: {} GPUs are not divisible by TP {} x PP {}", s.gpus, s.tensor,
-                                     s.pipeline));
+    const int model_parallel = s.tensor * s.pipeline * s.context;
+    if (s.gpus <= 0 || model_parallel <= 0 || s.expert <= 0 || s.gpus % model_parallel != 0)
+        throw ModelError(fmt::format("training step: {} GPUs are not divisible by TP {} x PP {} x CP {}", s.gpus,
+                                     s.tensor, s.pipeline, s.context));
     if (!(clock_fraction > 0.0 && clock_fraction <= 1.0))
         throw ModelError(fmt::format("training step: clock fraction {} outside (0, 1]", clock_fraction));
     const auto& gpu = s.rack->gpu;
     StepTime out;
-    out.data_parallel = s.gpus / (s.tensor * s.pipeline);
+    out.data_parallel = s.gpus / model_parallel;
     out.tokens_per_step = s.global_batch_tokens;
     const double sequences_per_replica = s.global_batch_tokens / s.sequence_length / out.data_parallel;
     out.microbatches = std::max(1.0, std::floor(sequences_per_replica));  // microbatch = one sequence
@@ -44,25 +45,49 @@ StepTime training_step_time(const TrainingSetup& s, double clock_fraction) {
     out.bubble_s = out.compute_s * (s.pipeline - 1) / (out.microbatches * s.virtual_stages);
 
     // Tensor parallelism: per layer, 2 all-reduces of the activations forward and 2
-    // backward, each of (tokens in the microbatch) x hidden x 2 bytes, inside NVLink.
+    // backward, each of (tokens in the microbatch on this CP rank) x hidden x 2 bytes,
+    // inside NVLink.
     const double nvlink = gpu.nvlink_gb_per_s_per_direction.value * 1e9 * s.nvlink_efficiency;
+    const double nic = gpu.scaleout_nic_gbit_per_s.value / 8.0 * 1e9 * s.collective_efficiency;
+    const int gpus_per_domain = s.rack->domain_gpus();
+    const double tokens_per_rank = static_cast<double>(s.sequence_length) / s.context;
+    const double layers_per_stage = static_cast<double>(s.model->layers) / s.pipeline;
     if (s.tensor > 1) {
-        const double activation_bytes = static_cast<double>(s.sequence_length) * s.model->hidden_size * 2.0;
+        const double activation_bytes = tokens_per_rank * s.model->hidden_size * 2.0;
         const double per_all_reduce = ring_all_reduce_s(activation_bytes, s.tensor, nvlink, s.latency_s);
-        const double layers_per_stage = static_cast<double>(s.model->layers) / s.pipeline;
         out.tensor_parallel_s = 4.0 * layers_per_stage * out.microbatches * per_all_reduce;
     }
 
-    // Data parallelism: bf16 gradients of this rank's shard of the model.
+    // Data parallelism: bf16 gradients of this rank's shard of the model, reduced over the
+    // data- and context-parallel ranks that hold the same shard.
     const double gradient_bytes = catalog::parameters(*s.model) * 2.0 / (s.tensor * s.pipeline);
-    const int gpus_per_domain = s.rack->domain_gpus();
     const bool dp_inside_domain = s.gpus <= gpus_per_domain;
-    const double link = dp_inside_domain ? nvlink
-                                         : gpu.scaleout_nic_gbit_per_s.value / 8.0 * 1e9 * s.collective_efficiency;
-    out.data_parallel_s = ring_all_reduce_s(gradient_bytes, out.data_parallel, link, s.latency_s);
+    out.data_parallel_s =
+        ring_all_reduce_s(gradient_bytes, out.data_parallel * s.context, dp_inside_domain ? nvlink : nic, s.latency_s);
     out.data_parallel_exposed_s = std::max(0.0, out.data_parallel_s - s.overlap * out.compute_s);
 
-    out.step_s = out.compute_s + out.bubble_s + out.tensor_parallel_s + out.data_parallel_exposed_s;
+    // Context parallelism: each rank gathers the keys and values of the other ranks' chunks.
+    if (s.context > 1) {
+        const double kv_bytes = static_cast<double>(s.sequence_length) * 2.0 * s.model->kv_heads *
+                                s.model->head_dim * 2.0;  // K and V, bf16
+        const double c = s.context;
+        const bool inside = s.tensor * s.context <= gpus_per_domain;
+        out.context_parallel_s = (1.0 - s.overlap) * 3.0 * layers_per_stage * out.microbatches * (c - 1.0) / c *
+                                 kv_bytes / (inside ? nvlink : nic);
+    }
+    // Expert parallelism: every routed token goes to k experts and comes back.
+    if (s.expert > 1 && s.model->experts > 0) {
+        const double e = s.expert;
+        const double moe_layers = static_cast<double>(catalog::moe_layers(*s.model)) / s.pipeline;
+        const double bytes = tokens_per_rank / s.tensor * s.model->active_experts * s.model->hidden_size *
+                             catalog::bytes_per_element(s.precision == catalog::Precision::FP4 ? catalog::Precision::FP8
+                                                                                               : s.precision);
+        const bool inside = s.tensor * s.expert <= gpus_per_domain;
+        out.expert_parallel_s = (1.0 - s.overlap) * 4.0 * moe_layers * out.microbatches * (e - 1.0) / e * bytes /
+                                (inside ? nvlink : nic);
+    }
+
+    out.step_s = out.compute_s + out.bubble_s + out.exposed_communication_s();
     out.tokens_per_s = out.tokens_per_step / out.step_s;
     out.mfu = catalog::model_flops_per_token_6nd(*s.model) * out.tokens_per_s / (s.gpus * peak);
     return out;

@@ -41,15 +41,23 @@ Json training_json(const TrainingJobReport& t) {
                 {"compute_time_s", r(t.compute_time_s)},
                 {"exposed_communication_time_s", r(t.exposed_communication_time_s)},
                 {"communication_share", r(t.communication_share)},
+                {"step_breakdown_s", Json{{"compute", r(t.step_compute_s)},
+                                          {"pipeline_bubble", r(t.step_bubble_s)},
+                                          {"tensor_parallel", r(t.step_tensor_parallel_s)},
+                                          {"data_parallel_exposed", r(t.step_data_parallel_s)},
+                                          {"context_parallel_exposed", r(t.step_context_parallel_s)},
+                                          {"expert_parallel_exposed", r(t.step_expert_parallel_s)}}},
                 {"tokens_per_s", r(t.tokens_per_s)},
                 {"mfu", r(t.mfu)},
                 {"tokens_trained", r(t.tokens_trained)},
                 {"tokens_target", r(t.tokens_target)},
                 {"start_hours", optional_hours(t.start_hours)},
                 {"completion_hours", optional_hours(t.completion_hours)},
+                {"time_to_train_s", optional_hours(t.time_to_train_s)},
                 {"goodput", r(t.goodput)},
                 {"interruptions", t.interruptions},
                 {"checkpoints", t.checkpoints},
+                {"checkpoint_write_s", r(t.checkpoint_write_s)},
                 {"lost_gpu_hours", r(t.lost_gpu_hours)}};
 }
 

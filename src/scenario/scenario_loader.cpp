@@ -55,7 +55,7 @@ void add_scenario_catalog(catalog::Catalog& cat, const json& section, const std:
 
 class Resolver {
 public:
-    Resolver(const json& doc, const catalog::Catalog& cat, std::vector<Diagnostic>& problems)
+    Resolver(json& doc, const catalog::Catalog& cat, std::vector<Diagnostic>& problems)
         : doc_(doc), cat_(cat), problems_(problems) {}
 
     void check() {
@@ -84,15 +84,14 @@ private:
             }
             pod_racks_[name] = pods[i].at("racks").get<int>();
             pod_rack_type_[name] = rack;
-            max_pod_racks_ = std::max(max_pod_racks_, pod_racks_[name]);
         }
     }
 
     void check_workloads() {
         std::set<std::string> names;
-        const auto& workloads = doc_.at("workloads");
+        auto& workloads = doc_.at("workloads");
         for (std::size_t i = 0; i < workloads.size(); ++i) {
-            const auto& w = workloads[i];
+            auto& w = workloads[i];
             const auto at = append_pointer("/workloads", i);
             const auto name = w.at("name").get<std::string>();
             if (!names.insert(name).second)
@@ -100,74 +99,118 @@ private:
             const auto model = w.at("model").get<std::string>();
             if (!cat_.has_llm(model)) problem(at + "/model", unknown_name_message("LLM", model, cat_.llm_names()));
             const auto pod = w.at("pod").get<std::string>();
-            const catalog::RackSpec* rack = nullptr;
-            int racks_available = max_pod_racks_;
-            if (!pod.empty()) {
-                if (!pod_racks_.count(pod)) {
-                    std::vector<std::string> known;
-                    for (const auto& [n, r] : pod_racks_) known.push_back(n);
-                    problem(at + "/pod", unknown_name_message("pod", pod, known));
-                    continue;
-                }
-                rack = &cat_.rack(pod_rack_type_.at(pod));
-                racks_available = pod_racks_.at(pod);
+            if (!pod.empty() && !pod_racks_.count(pod)) {
+                std::vector<std::string> known;
+                for (const auto& [n, r] : pod_racks_) known.push_back(n);
+                problem(at + "/pod", unknown_name_message("pod", pod, known));
+                continue;
             }
+            const auto rack_type = w.value("rack", std::string());
+            if (!rack_type.empty() && !cat_.has_rack(rack_type)) {
+                problem(at + "/rack", unknown_name_message("rack", rack_type, cat_.rack_names()));
+                continue;
+            }
+            // The pods the workload may use, their distinct rack types, and the most GPUs in one pod.
+            std::set<std::string> types;
+            int max_gpus = 0;
+            for (const auto& [name, count] : pod_racks_) {
+                const auto& type = pod_rack_type_.at(name);
+                if ((!pod.empty() && name != pod) || (!rack_type.empty() && type != rack_type)) continue;
+                types.insert(type);
+                max_gpus = std::max(max_gpus, count * cat_.rack(type).gpu_count());
+            }
+            if (types.empty()) {
+                problem(at + (rack_type.empty() ? "/pod" : "/rack"), "no pod matches the workload's pod and rack");
+                continue;
+            }
+            std::vector<const catalog::RackSpec*> racks;
+            for (const auto& t : types) racks.push_back(&cat_.rack(t));
             if (w.at("type") == "training")
-                check_training(w, at, rack, racks_available);
+                check_training(w, at, racks, max_gpus);
             else
-                check_inference(w, at, rack);
+                check_inference(w, at, racks);
         }
     }
 
-    // The rack types a workload may land on: its pod's, or every pod's.
-    std::vector<const catalog::RackSpec*> candidate_racks(const catalog::RackSpec* rack) const {
-        if (rack) return {rack};
-        // One check per distinct rack type, so identical pods do not repeat a message.
-        std::set<std::string> types;
-        for (const auto& [pod, type] : pod_rack_type_) types.insert(type);
-        std::vector<const catalog::RackSpec*> out;
-        for (const auto& type : types) out.push_back(&cat_.rack(type));
-        return out;
-    }
-
-    void check_training(const json& w, const std::string& at, const catalog::RackSpec* rack, int racks_available) {
-        const int racks = w.at("racks").get<int>();
-        if (racks_available > 0 && racks > racks_available)
-            problem(at + "/racks", fmt::format("the job needs {} racks but the {} has only {}", racks,
-                                               rack ? "pod" : "largest pod", racks_available));
-        const auto& par = w.at("parallelism");
-        const int tp = par.at("tensor").get<int>();
-        const int pp = par.at("pipeline").get<int>();
-        const double seq = w.at("sequence_length").get<double>();
-        const double batch = w.at("global_batch_tokens").get<double>();
-        for (const auto* r : candidate_racks(rack)) {
-            const int gpus = racks * r->gpu_count();
-            if (tp > r->domain_gpus()) {
-                problem(at + "/parallelism/tensor",
-                        fmt::format("tensor parallelism {} exceeds the {}-GPU NVLink domain of {} (TP groups never "
-                                    "straddle NVLink domains)",
-                                    tp, r->domain_gpus(), r->name));
-            } else if (gpus % (tp * pp) != 0) {
-                problem(at + "/parallelism",
-                        fmt::format("tensor x pipeline = {} does not divide the job's {} GPUs ({} racks of {})",
-                                    tp * pp, gpus, racks, r->name));
-            } else if (r->domain_gpus() % tp != 0) {
-                problem(at + "/parallelism/tensor",
-                        fmt::format("tensor parallelism {} does not divide the {}-GPU NVLink domain of {}", tp,
-                                    r->domain_gpus(), r->name));
-            } else {
-                const double dp = gpus / (tp * pp);
-                if (batch / seq < dp)
-                    problem(at + "/global_batch_tokens",
-                            fmt::format("{} tokens is {} sequences of {}, fewer than the {} data-parallel replicas",
-                                        batch, std::floor(batch / seq), seq, dp));
+    // Resolves the training job's alternatives (gpus/racks, tokens/steps, batch in
+    // sequences/tokens) into gpus, global_batch_tokens and tokens, written back into the
+    // document, and checks the parallelism against every rack type the job may land on.
+    void check_training(json& w, const std::string& at, const std::vector<const catalog::RackSpec*>& racks,
+                        int max_gpus) {
+        const bool has_gpus = w.contains("gpus"), has_racks = w.contains("racks");
+        if (has_gpus == has_racks) {
+            problem(at, has_gpus ? "give gpus or racks, not both" : "missing \"gpus\" (or \"racks\")");
+            return;
+        }
+        if (has_racks) {
+            if (racks.size() != 1) {
+                problem(at + "/racks", "racks is ambiguous when the job may land on several rack types; give gpus, "
+                                       "or a pod or rack type");
+                return;
             }
+            w["gpus"] = w.at("racks").get<int>() * racks.front()->gpu_count();
+        }
+        const int gpus = w.at("gpus").get<int>();
+        const std::string gpus_at = at + (has_racks ? "/racks" : "/gpus");
+        if (gpus > max_gpus)
+            problem(gpus_at, fmt::format("the job needs {} GPUs but the pods it may use have {} at most", gpus, max_gpus));
+        const double seq = w.at("sequence_length").get<double>();
+        if (w.contains("global_batch_sequences") && w.contains("global_batch_tokens"))
+            problem(at + "/global_batch_tokens", "give global_batch_sequences or global_batch_tokens, not both");
+        if (w.contains("global_batch_sequences"))
+            w["global_batch_tokens"] = w.at("global_batch_sequences").get<double>() * seq;
+        else if (!w.contains("global_batch_tokens"))
+            w["global_batch_tokens"] = 4194304.0;
+        const double batch = w.at("global_batch_tokens").get<double>();
+        if (w.contains("steps") && w.contains("tokens")) problem(at + "/steps", "give tokens or steps, not both");
+        if (w.contains("steps")) w["tokens"] = w.at("steps").get<double>() * batch;
+        if (!w.contains("tokens")) w["tokens"] = 0.0;
+
+        const auto& par = w.at("parallelism");
+        const int tp = par.at("tp").get<int>(), pp = par.at("pp").get<int>(), cp = par.at("cp").get<int>();
+        const int ep = par.at("ep").get<int>();
+        const int model_parallel = tp * pp * cp;
+        if (gpus % model_parallel != 0) {
+            problem(at + "/parallelism", fmt::format("tp x pp x cp = {} does not divide the job's {} GPUs",
+                                                     model_parallel, gpus));
+            return;
+        }
+        const int dp = gpus / model_parallel;
+        if (par.contains("dp") && par.at("dp").get<int>() != dp)
+            problem(at + "/parallelism/dp", fmt::format("dp {} does not match gpus / (tp pp cp) = {} / {} = {}",
+                                                        par.at("dp").get<int>(), gpus, model_parallel, dp));
+        if (batch / seq < dp)
+            problem(at + "/global_batch_tokens",
+                    fmt::format("{} tokens is {} sequences of {}, fewer than the {} data-parallel replicas", batch,
+                                std::floor(batch / seq), seq, dp));
+        if (static_cast<int>(seq) % cp != 0)
+            problem(at + "/parallelism/cp", fmt::format("cp {} does not divide the sequence length {}", cp, seq));
+        const auto model = w.at("model").get<std::string>();
+        if (ep > 1 && cat_.has_llm(model)) {
+            const auto& llm = cat_.llm(model);
+            if (llm.experts == 0)
+                problem(at + "/parallelism/ep", fmt::format("{} is a dense model; expert parallelism needs a "
+                                                            "mixture of experts", model));
+            else if (llm.experts % ep != 0 || (dp * tp) % ep != 0)
+                problem(at + "/parallelism/ep",
+                        fmt::format("ep {} must divide the {} experts of {} and the dp x tp = {} ranks", ep,
+                                    llm.experts, model, dp * tp));
+        }
+        for (const auto* r : racks) {
+            if (tp > r->domain_gpus())
+                problem(at + "/parallelism/tp",
+                        fmt::format("tp {} exceeds the {}-GPU NVLink domain of {} (TP groups never straddle NVLink "
+                                    "domains)",
+                                    tp, r->domain_gpus(), r->name));
+            else if (r->domain_gpus() % tp != 0)
+                problem(at + "/parallelism/tp", fmt::format("tp {} does not divide the {}-GPU NVLink domain of {}",
+                                                            tp, r->domain_gpus(), r->name));
         }
     }
 
-    void check_inference(const json& w, const std::string& at, const catalog::RackSpec* rack) {
+    void check_inference(const json& w, const std::string& at, const std::vector<const catalog::RackSpec*>& racks) {
         const int g = w.at("gpus_per_instance").get<int>();
-        for (const auto* r : candidate_racks(rack)) {
+        for (const auto* r : racks) {
             if (g > r->domain_gpus())
                 problem(at + "/gpus_per_instance",
                         fmt::format("an instance of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
@@ -175,12 +218,11 @@ private:
         }
     }
 
-    const json& doc_;
+    json& doc_;
     const catalog::Catalog& cat_;
     std::vector<Diagnostic>& problems_;
     std::map<std::string, int> pod_racks_;
     std::map<std::string, std::string> pod_rack_type_;
-    int max_pod_racks_ = 0;
 };
 
 // Reads the hourly temperature column of a weather CSV. Every problem names the file, the
@@ -281,20 +323,25 @@ TrainingWorkload read_training(const json& w) {
     t.name = w.at("name").get<std::string>();
     t.model = w.at("model").get<std::string>();
     t.pod = w.at("pod").get<std::string>();
-    t.racks = w.at("racks").get<int>();
+    t.rack_type = w.value("rack", std::string());
+    t.gpus = w.at("gpus").get<int>();
     t.tokens = w.at("tokens").get<double>();
     t.global_batch_tokens = w.at("global_batch_tokens").get<double>();
     t.sequence_length = w.at("sequence_length").get<int>();
     t.precision = precision_of(w.at("precision"));
-    t.parallelism.tensor = w.at("parallelism").at("tensor").get<int>();
-    t.parallelism.pipeline = w.at("parallelism").at("pipeline").get<int>();
-    t.parallelism.virtual_stages = w.at("parallelism").at("virtual_stages").get<int>();
+    const auto& p = w.at("parallelism");
+    t.parallelism.tensor = p.at("tp").get<int>();
+    t.parallelism.pipeline = p.at("pp").get<int>();
+    t.parallelism.virtual_stages = p.at("vp").get<int>();
+    t.parallelism.context = p.at("cp").get<int>();
+    t.parallelism.expert = p.at("ep").get<int>();
     t.compute_efficiency = w.at("compute_efficiency").get<double>();
     t.overlap = w.at("overlap").get<double>();
     t.activation_recompute = w.at("activation_recompute").get<bool>();
-    t.checkpoint_interval = hours(w.at("checkpoint_interval_hours").get<double>());
-    t.checkpoint_gb_per_s_per_gpu = w.at("checkpoint_gb_per_s_per_gpu").get<double>();
-    t.restart_overhead = Duration::from_seconds(w.at("restart_minutes").get<double>() * 60.0);
+    const auto& c = w.at("checkpoint");
+    t.checkpoint_interval = hours(c.at("interval_hours").get<double>());
+    t.checkpoint_gb_per_s_per_gpu = c.at("write_gb_per_s_per_gpu").get<double>();
+    t.restart_overhead = Duration::from_seconds(c.at("restart_minutes").get<double>() * 60.0);
     t.start_hours = w.at("start_hours").get<double>();
     t.priority = w.at("priority").get<int>();
     return t;
@@ -305,6 +352,7 @@ InferenceWorkload read_inference(const json& w) {
     s.name = w.at("name").get<std::string>();
     s.model = w.at("model").get<std::string>();
     s.pod = w.at("pod").get<std::string>();
+    s.rack_type = w.at("rack").get<std::string>();
     s.instances = w.at("instances").get<int>();
     s.gpus_per_instance = w.at("gpus_per_instance").get<int>();
     s.precision = precision_of(w.at("precision"));

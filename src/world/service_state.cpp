@@ -23,12 +23,6 @@ models::InferenceInstance ServiceState::instance_on(const catalog::RackSpec& rac
     return inst;
 }
 
-int ServiceState::racks_needed(const catalog::RackSpec& rack) const {
-    const int per_domain = rack.domain_gpus() / config_->gpus_per_instance;
-    const int per_rack = std::max(1, rack.gpu_count() / rack.domain_gpus() * per_domain);
-    return (config_->instances + per_rack - 1) / per_rack;
-}
-
 void ServiceState::check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
                               const std::string& file) const {
     try {
@@ -38,10 +32,9 @@ void ServiceState::check_fits(const catalog::RackSpec& rack, const scenario::Fab
     }
 }
 
-void ServiceState::place(Time now, const catalog::RackSpec& rack, std::vector<int> racks,
-                         const scenario::Fabric& fabric) {
+void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric) {
     rack_ = &rack;
-    racks_ = std::move(racks);
+    racks_touched_ = racks_touched;
     instance_ = instance_on(rack, fabric);
     nominal_sizing_ = models::size_instance(instance_);
     sizing_ = nominal_sizing_;
@@ -106,11 +99,10 @@ void ServiceState::instance_up(Time now) {
 
 double ServiceState::gpu_utilisation() const {
     if (!placed_) return 0.0;
-    // The instances' busy fraction, relative to the unthrottled capacity, spread over all
-    // the GPUs of the service's racks (slots no instance uses stay idle).
-    const double busy_gpus = point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ *
-                             config_->gpus_per_instance;
-    return std::min(1.0, busy_gpus / (static_cast<double>(racks_.size()) * rack_->gpu_count()));
+    // The instances' busy fraction relative to the unthrottled capacity, averaged over all
+    // the service's GPUs (instances that are down are idle).
+    return std::min(1.0, point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ /
+                             config_->instances);
 }
 
 double ServiceState::current_output_tokens_per_s() const {

@@ -20,20 +20,18 @@ public:
     ServiceState(const scenario::InferenceWorkload& config, const catalog::LlmSpec& model)
         : config_(&config), model_(&model) {}
 
-    // Racks the service needs on this rack type: instances never straddle NVLink domains.
-    int racks_needed(const catalog::RackSpec& rack) const;
     // Throws InputError at `pointer` if the model does not fit an instance on this rack.
     void check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
                     const std::string& file) const;
 
-    void place(Time now, const catalog::RackSpec& rack, std::vector<int> racks, const scenario::Fabric& fabric);
+    void place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric);
     bool running() const { return placed_; }
     double offered_rate_at(Time t) const;  // the arrival process's rate (piecewise constant per hour)
     void set_offered(Time now, double requests_per_s);
     void set_clock(Time now, double clock);
     void instance_down(Time now);
     void instance_up(Time now);
-    double gpu_utilisation() const;  // busy fraction of the service's GPUs
+    double gpu_utilisation() const;  // busy fraction of the service's GPUs (up instances)
     double current_output_tokens_per_s() const;
 
     report::InferenceServiceReport report(Time end, double energy_j);
@@ -46,7 +44,7 @@ private:
     const scenario::InferenceWorkload* config_;
     const catalog::LlmSpec* model_;
     const catalog::RackSpec* rack_ = nullptr;
-    std::vector<int> racks_;
+    int racks_touched_ = 0;
     bool placed_ = false;
     models::InferenceInstance instance_;
     models::InstanceSizing nominal_sizing_;  // at full clock (utilisation reference)

@@ -17,6 +17,8 @@ models::StepTime step_at(const scenario::TrainingWorkload& c, const catalog::Llm
     setup.tensor = c.parallelism.tensor;
     setup.pipeline = c.parallelism.pipeline;
     setup.virtual_stages = c.parallelism.virtual_stages;
+    setup.context = c.parallelism.context;
+    setup.expert = c.parallelism.expert;
     setup.global_batch_tokens = c.global_batch_tokens;
     setup.sequence_length = c.sequence_length;
     setup.precision = c.precision;
@@ -30,12 +32,11 @@ models::StepTime step_at(const scenario::TrainingWorkload& c, const catalog::Llm
 }
 }  // namespace
 
-void TrainingState::place(Time now, const catalog::RackSpec& rack, std::vector<int> racks,
-                          const scenario::Fabric& fabric) {
+void TrainingState::place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric) {
     rack_ = &rack;
-    racks_ = std::move(racks);
+    racks_touched_ = racks_touched;
     fabric_ = fabric;
-    gpus_ = static_cast<int>(racks_.size()) * rack.gpu_count();
+    gpus_ = config_->gpus;
     nominal_ = step_at(*config_, *model_, rack, gpus_, fabric, 1.0);
     rate_ = nominal_.tokens_per_s;
     clock_ = 1.0;
@@ -61,7 +62,10 @@ void TrainingState::advance(Time now) {
     last_ = now;
 }
 
-void TrainingState::begin_checkpoint() { phase_ = TrainingPhase::Checkpointing; }
+void TrainingState::begin_checkpoint(Time now) {
+    phase_ = TrainingPhase::Checkpointing;
+    checkpoint_started_ = now;
+}
 
 void TrainingState::commit_checkpoint() {
     // The write completed: everything up to the checkpoint is safe.
@@ -72,8 +76,10 @@ void TrainingState::commit_checkpoint() {
     ++checkpoints_;
 }
 
-void TrainingState::interrupt() {
+void TrainingState::interrupt(Time now) {
     lost_gpu_s_ += pending_useful_s_ * gpus_;
+    // A checkpoint being written is lost with the work it was saving.
+    if (phase_ == TrainingPhase::Checkpointing) lost_gpu_s_ += (now - checkpoint_started_).seconds() * gpus_;
     pending_tokens_ = 0.0;
     pending_useful_s_ = 0.0;
     ++interruptions_;
@@ -127,24 +133,34 @@ report::TrainingJobReport TrainingState::report(Time end) {
     if (!rack_) return r;  // never placed
     r.rack = rack_->name;
     r.gpus = gpus_;
-    r.racks = static_cast<int>(racks_.size());
+    r.racks = racks_touched_;
     r.data_parallel = nominal_.data_parallel;
     r.step_time_s = nominal_.step_s;
     r.compute_time_s = nominal_.compute_s + nominal_.bubble_s;
     r.exposed_communication_time_s = nominal_.exposed_communication_s();
     r.communication_share = r.exposed_communication_time_s / r.step_time_s;
+    r.step_compute_s = nominal_.compute_s;
+    r.step_bubble_s = nominal_.bubble_s;
+    r.step_tensor_parallel_s = nominal_.tensor_parallel_s;
+    r.step_data_parallel_s = nominal_.data_parallel_exposed_s;
+    r.step_context_parallel_s = nominal_.context_parallel_s;
+    r.step_expert_parallel_s = nominal_.expert_parallel_s;
     r.tokens_per_s = nominal_.tokens_per_s;
     r.mfu = nominal_.mfu;
     // Work since the last checkpoint is not lost at the end of the run: the job goes on.
     r.tokens_trained = committed_tokens_ + pending_tokens_;
     r.start_hours = start_->hours();
-    if (done_) r.completion_hours = done_->hours();
+    if (done_) {
+        r.completion_hours = done_->hours();
+        r.time_to_train_s = (*done_ - *start_).seconds();
+    }
     const Time until = done_ ? *done_ : end;
     const double allocated_s = (until - *start_).seconds();
     r.goodput = allocated_s > 0 ? (committed_useful_s_ + pending_useful_s_) / allocated_s : 0.0;
     r.interruptions = interruptions_;
     r.checkpoints = checkpoints_;
     r.lost_gpu_hours = lost_gpu_s_ / 3600.0;
+    r.checkpoint_write_s = checkpoint_write_time().seconds();
     return r;
 }
 

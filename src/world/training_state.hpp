@@ -24,13 +24,13 @@ public:
     TrainingPhase phase() const { return phase_; }
     int gpus() const { return gpus_; }
 
-    void place(Time now, const catalog::RackSpec& rack, std::vector<int> racks, const scenario::Fabric& fabric);
+    void place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric);
     void start_running(Time now);
     // Integrates progress up to `now` (call before any state change).
     void advance(Time now);
-    void begin_checkpoint();
+    void begin_checkpoint(Time now);
     void commit_checkpoint();
-    void interrupt();  // after advance(): rolls back to the last checkpoint, starts the restart
+    void interrupt(Time now);  // after advance(): rolls back to the last checkpoint, starts the restart
     void finish(Time now);
     bool interruptible() const { return phase_ == TrainingPhase::Running || phase_ == TrainingPhase::Checkpointing; }
     // Applies a new GPU clock fraction; true if the rate changed (reschedule completion).
@@ -49,13 +49,15 @@ public:
     EventHandle completion_event;
     EventHandle software_event;
     std::uint64_t restart_generation = 0;
+    int missing_chunks = 0;          // TP groups lost to failed GPUs, to replace before restarting
+    bool waiting_for_spares = false;
 
 private:
     const scenario::TrainingWorkload* config_;
     const catalog::LlmSpec* model_;
     const catalog::RackSpec* rack_ = nullptr;
     scenario::Fabric fabric_;
-    std::vector<int> racks_;
+    int racks_touched_ = 0;
     int gpus_ = 0;
     TrainingPhase phase_ = TrainingPhase::Waiting;
     models::StepTime nominal_;
@@ -63,6 +65,7 @@ private:
     double rate_ = 0.0;  // tokens/s while running
     Time last_;
     std::optional<Time> start_;
+    Time checkpoint_started_;
     std::optional<Time> done_;
     double committed_tokens_ = 0.0, pending_tokens_ = 0.0;
     double committed_useful_s_ = 0.0, pending_useful_s_ = 0.0;

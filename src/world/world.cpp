@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <limits>
 #include <numbers>
 #include <set>
@@ -37,7 +38,8 @@ constexpr Duration one_hour = Duration::from_ns(3'600'000'000'000);
 struct Rack {
     const catalog::RackSpec* spec = nullptr;
     int pod = 0;
-    int owner = -1;  // index into World::claims_, -1 if free
+    std::vector<int> gpu_owner;  // per GPU: index into World::claims_, -1 if free
+    std::vector<std::pair<int, int>> allocations;  // (claim, GPUs) on this rack
     double utilisation = 0.0;
     double power_w = 0.0;
     double gpu_w = 0.0;  // per GPU
@@ -52,17 +54,23 @@ struct Rack {
     EventHandle crossing;
 };
 
-// A workload waiting for racks (training job or inference service).
+// A workload waiting for GPUs (training job or inference service). It takes `gpus` GPUs
+// in chunks of `chunk` (a TP group or an instance), each chunk inside one NVLink domain,
+// all in one pod.
 struct Claim {
     bool training = true;
     int index = 0;  // into trainings_ or services_
     std::string pod;
-    int racks = 0;
+    std::string rack_type;
+    int gpus = 0;
+    int chunk = 1;
     Time submit;
     int priority = 0;
     int order = 0;  // position in the scenario
     bool queued = false;
     bool placed = false;
+    std::vector<std::pair<int, int>> racks_used;  // (rack, GPUs)
+    double energy_j = 0.0;  // its share of its racks' energy, by GPUs
 };
 
 class World {
@@ -116,6 +124,7 @@ private:
                 r.spec = &spec;
                 r.pod = static_cast<int>(p);
                 r.design_w = models::full_load_power_kw(spec) * 1e3;
+                r.gpu_owner.assign(static_cast<std::size_t>(spec.gpu_count()), -1);
                 r.node = models::ThermalNode(models::gpu_thermal_resistance_c_per_w(s_.cooling, spec),
                                              s_.cooling.thermal_time_constant_s);
                 racks_.push_back(r);
@@ -139,31 +148,43 @@ private:
         for (std::size_t i = 0; i < s_.training.size(); ++i) {
             const auto& w = s_.training[i];
             trainings_.emplace_back(w, s_.catalog.llm(w.model));
-            claims_.push_back({true, static_cast<int>(i), w.pod, w.racks, Time::from_seconds(w.start_hours * 3600.0),
-                               w.priority, order++});
+            Claim c;
+            c.training = true;
+            c.index = static_cast<int>(i);
+            c.pod = w.pod;
+            c.rack_type = w.rack_type;
+            c.gpus = w.gpus;
+            c.chunk = w.parallelism.tensor;
+            c.submit = Time::from_seconds(w.start_hours * 3600.0);
+            c.priority = w.priority;
+            c.order = order++;
+            claims_.push_back(std::move(c));
         }
         for (std::size_t i = 0; i < s_.inference.size(); ++i) {
             const auto& w = s_.inference[i];
             services_.emplace_back(w, s_.catalog.llm(w.model));
-            claims_.push_back({false, static_cast<int>(i), w.pod, 0, Time::from_seconds(w.start_hours * 3600.0), 0,
-                               order++});
+            Claim c;
+            c.training = false;
+            c.index = static_cast<int>(i);
+            c.pod = w.pod;
+            c.rack_type = w.rack_type;
+            c.gpus = w.instances * w.gpus_per_instance;
+            c.chunk = w.gpus_per_instance;
+            c.submit = Time::from_seconds(w.start_hours * 3600.0);
+            c.order = order++;
+            claims_.push_back(std::move(c));
         }
-        // Inference services need as many racks as hold their instances on the rack type
-        // they will land on; size them against their pod (or the first pod) now, so a model
-        // that does not fit is an input error before anything runs.
+        // A model that does not fit an instance on a rack type the service may use is an
+        // input error, found before anything runs.
         for (auto& c : claims_) {
             if (c.training) continue;
-            auto& svc = services_[c.index];
-            const auto& spec = c.pod.empty() ? *racks_.front().spec : s_.catalog.rack(pod_rack(c.pod));
-            c.racks = svc.racks_needed(spec);
-            svc.check_fits(spec, s_.fabric, pointer_of(c), s_.file);
+            for (const auto& p : s_.pods)
+                if (eligible(c, p)) services_[c.index].check_fits(s_.catalog.rack(p.rack), s_.fabric, pointer_of(c), s_.file);
         }
     }
 
-    std::string pod_rack(const std::string& pod) const {
-        for (const auto& p : s_.pods)
-            if (p.name == pod) return p.rack;
-        throw ModelError("unknown pod " + pod);
+    bool eligible(const Claim& c, const scenario::Pod& p) const {
+        return (c.pod.empty() || c.pod == p.name) && (c.rack_type.empty() || c.rack_type == p.rack);
     }
 
     std::string pointer_of(const Claim& c) const {
@@ -223,57 +244,82 @@ private:
         return q;
     }
 
-    void try_schedule() {
-        for (Claim* c : queue_in_policy_order()) {
-            std::vector<int> chosen = find_racks(*c);
-            if (chosen.empty()) {
-                if (s_.scheduler.policy == "first_fit") continue;
-                break;  // fifo and priority: the head of the queue blocks the rest
-            }
-            place(*c, std::move(chosen));
-        }
-        refresh_power();
-    }
-
-    // Free racks for the claim: all in one pod (its own, or the first that has enough).
-    std::vector<int> find_racks(const Claim& c) const {
+    // Free chunks for the claim, first fit, all in one pod (its own, or the first that has
+    // room): a chunk is `chunk` consecutive free GPUs starting at a multiple of `chunk`
+    // inside one NVLink domain. Returns (rack, first GPU) per chunk; empty if none fits.
+    std::vector<std::pair<int, int>> find_chunks(const Claim& c) const {
+        const int needed = c.gpus / c.chunk;
         for (std::size_t p = 0; p < s_.pods.size(); ++p) {
-            if (!c.pod.empty() && s_.pods[p].name != c.pod) continue;
-            std::vector<int> free;
-            for (std::size_t r = 0; r < racks_.size(); ++r)
-                if (racks_[r].pod == static_cast<int>(p) && racks_[r].owner < 0) free.push_back(static_cast<int>(r));
-            if (static_cast<int>(free.size()) >= c.racks) {
-                free.resize(static_cast<std::size_t>(c.racks));
-                return free;
+            if (!eligible(c, s_.pods[p])) continue;
+            std::vector<std::pair<int, int>> chunks;
+            for (std::size_t r = 0; r < racks_.size() && static_cast<int>(chunks.size()) < needed; ++r) {
+                const Rack& rack = racks_[r];
+                if (rack.pod != static_cast<int>(p)) continue;
+                const int domain = rack.spec->domain_gpus();
+                for (int d = 0; d + domain <= rack.spec->gpu_count(); d += domain)
+                    for (int g = d; g + c.chunk <= d + domain && static_cast<int>(chunks.size()) < needed; g += c.chunk) {
+                        bool free = true;
+                        for (int k = g; k < g + c.chunk && free; ++k) free = rack.gpu_owner[static_cast<std::size_t>(k)] == -1;
+                        if (free) chunks.emplace_back(static_cast<int>(r), g);
+                    }
             }
+            if (static_cast<int>(chunks.size()) == needed) return chunks;
         }
         return {};
     }
 
-    void place(Claim& c, std::vector<int> chosen) {
+    void try_schedule() {
+        // Running jobs waiting for spare GPUs come before new work.
+        for (std::size_t j = 0; j < trainings_.size(); ++j) {
+            auto& t = trainings_[j];
+            if (t.waiting_for_spares && replace_lost_chunks(static_cast<int>(j))) {
+                t.waiting_for_spares = false;
+                enter_running(static_cast<int>(j));
+            }
+        }
+        for (Claim* c : queue_in_policy_order()) {
+            auto chunks = find_chunks(*c);
+            if (chunks.empty()) {
+                if (s_.scheduler.policy == "first_fit") continue;
+                break;  // fifo and priority: the head of the queue blocks the rest
+            }
+            place(*c, chunks);
+        }
+        refresh_power();
+    }
+
+    void place(Claim& c, const std::vector<std::pair<int, int>>& chunks) {
         c.placed = true;
         const int id = static_cast<int>(&c - claims_.data());
-        for (int r : chosen) racks_[static_cast<std::size_t>(r)].owner = id;
-        const auto& spec = *racks_[static_cast<std::size_t>(chosen.front())].spec;
+        std::map<int, int> per_rack;
+        for (const auto& [r, first] : chunks) {
+            auto& rack = racks_[static_cast<std::size_t>(r)];
+            for (int k = first; k < first + c.chunk; ++k) rack.gpu_owner[static_cast<std::size_t>(k)] = id;
+            per_rack[r] += c.chunk;
+        }
+        c.racks_used.assign(per_rack.begin(), per_rack.end());
+        for (const auto& [r, n] : c.racks_used) racks_[static_cast<std::size_t>(r)].allocations.emplace_back(id, n);
+        const auto& spec = *racks_[static_cast<std::size_t>(chunks.front().first)].spec;
+        const int racks_touched = static_cast<int>(c.racks_used.size());
         if (c.training) {
-            auto& job = trainings_[c.index];
-            job.place(engine_.now(), spec, std::move(chosen), s_.fabric);
+            trainings_[c.index].place(engine_.now(), spec, racks_touched, s_.fabric);
             enter_running(c.index);
             schedule_software_failure(c.index);
         } else {
             auto& svc = services_[c.index];
-            svc.place(engine_.now(), spec, std::move(chosen), s_.fabric);
+            svc.place(engine_.now(), spec, racks_touched, s_.fabric);
             svc.set_offered(engine_.now(), svc.offered_rate_at(engine_.now()));
         }
     }
 
     void release(const Claim& c) {
         const int id = static_cast<int>(&c - claims_.data());
-        for (auto& r : racks_)
-            if (r.owner == id) {
-                r.owner = -1;
-                r.utilisation = 0.0;
-            }
+        for (const auto& [r, n] : c.racks_used) {
+            auto& rack = racks_[static_cast<std::size_t>(r)];
+            for (auto& owner : rack.gpu_owner)
+                if (owner == id) owner = -1;
+            std::erase_if(rack.allocations, [id](const auto& a) { return a.first == id; });
+        }
     }
 
     // ---------------------------------------------------------------- training
@@ -285,6 +331,14 @@ private:
 
     void enter_running(int j) {
         auto& job = trainings_[j];
+        // Gang integrity: a job runs only on its full set of healthy GPUs (failed GPUs are
+        // never owned, so this also says it never runs on one).
+        const Claim& c = claim_of_training(j);
+        int owned = 0;
+        for (const auto& [r, n] : c.racks_used) owned += n;
+        if (owned != job.config().gpus)
+            throw ModelError(fmt::format("training job {} would run on {} of its {} GPUs", job.config().name, owned,
+                                         job.config().gpus));
         job.start_running(engine_.now());
         job.checkpoint_event = engine_.schedule_in(job.config().checkpoint_interval, [this, j] { checkpoint(j); });
         schedule_completion(j);
@@ -302,8 +356,11 @@ private:
         auto& job = trainings_[j];
         job.advance(engine_.now());
         engine_.cancel(job.completion_event);
-        job.begin_checkpoint();
-        engine_.schedule_in(job.checkpoint_write_time(), [this, j] {
+        job.begin_checkpoint(engine_.now());
+        const auto generation = job.restart_generation;
+        engine_.schedule_in(job.checkpoint_write_time(), [this, j, generation] {
+            // A failure during the write abandons it (the job is restarting from the previous one).
+            if (trainings_[j].restart_generation != generation) return;
             trainings_[j].commit_checkpoint();
             enter_running(j);
         });
@@ -326,14 +383,18 @@ private:
         job.advance(engine_.now());
         engine_.cancel(job.checkpoint_event);
         engine_.cancel(job.completion_event);
-        job.interrupt();
+        job.interrupt(engine_.now());
         ++job_interruptions_;
         // Any pending checkpoint write is abandoned with the rest; restart from the last one.
         job.restart_generation++;
         const auto generation = job.restart_generation;
         engine_.schedule_in(job.config().restart_overhead, [this, j, generation] {
-            if (trainings_[j].restart_generation == generation && trainings_[j].phase() == TrainingPhase::Restarting)
+            auto& t = trainings_[j];
+            if (t.restart_generation != generation || t.phase() != TrainingPhase::Restarting) return;
+            if (replace_lost_chunks(j))
                 enter_running(j);
+            else
+                t.waiting_for_spares = true;  // retried whenever GPUs come back (try_schedule)
         });
         refresh_power();
     }
@@ -383,6 +444,31 @@ private:
         engine_.schedule_in(wait, [this, r] { rack_failure(r); });
     }
 
+    static constexpr int failed_gpu = -2;
+
+    // First GPU of the chunk (TP group or instance) of `chunk` GPUs holding GPU k.
+    static int chunk_start(const Rack& rack, int k, int chunk) {
+        const int domain = rack.spec->domain_gpus();
+        const int d = k / domain * domain;
+        return d + (k - d) / chunk * chunk;
+    }
+
+    // Rebuilds a rack's (claim, GPUs) list from its GPU owners.
+    void recount_rack(Rack& rack) {
+        std::map<int, int> counts;
+        for (int owner : rack.gpu_owner)
+            if (owner >= 0) ++counts[owner];
+        rack.allocations.assign(counts.begin(), counts.end());
+    }
+
+    void recount_claim(Claim& c) {
+        const int id = static_cast<int>(&c - claims_.data());
+        c.racks_used.clear();
+        for (std::size_t r = 0; r < racks_.size(); ++r)
+            for (const auto& [owner, n] : racks_[r].allocations)
+                if (owner == id) c.racks_used.emplace_back(static_cast<int>(r), n);
+    }
+
     void rack_failure(int r) {
         auto& rack = racks_[static_cast<std::size_t>(r)];
         auto& rng = rack_rngs_[static_cast<std::size_t>(r)];
@@ -390,39 +476,115 @@ private:
         const double pick = rng.uniform01() * rates.total();
         const std::string component = pick < rates.gpu ? "gpu" : pick < rates.gpu + rates.node ? "node" : "network";
         ++failures_[component];
-        // A GPU or node fault takes one compute tray out for repair; the job it hit
-        // restarts on a hot spare (docs/models/reliability.md).
-        if (component != "network") {
-            const double gpus_per_tray = rack.spec->gpu_count() / rack.spec->compute_trays.value;
-            repair_gpu_hours_ += gpus_per_tray * s_.failures.repair_hours;
+        // The GPUs behind the fault: one GPU, or the compute tray of the failed host or NIC.
+        const int per_tray = static_cast<int>(rack.spec->gpu_count() / rack.spec->compute_trays.value);
+        int first = 0, count = 1;
+        if (component == "gpu") {
+            first = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(rack.spec->gpu_count())));
+        } else {
+            first = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(rack.spec->compute_trays.value))) * per_tray;
+            count = per_tray;
         }
-        if (rack.owner >= 0) {
-            const Claim& c = claims_[static_cast<std::size_t>(rack.owner)];
+        std::set<int> hit;  // claims whose GPUs are behind the fault
+        for (int k = first; k < first + count; ++k) {
+            const int owner = rack.gpu_owner[static_cast<std::size_t>(k)];
+            if (owner >= 0) hit.insert(owner);
+        }
+        if (component == "network") {
+            // A switch or cable fault stops the training jobs using the tray's links; the
+            // fabric reroutes, nothing is taken out of service.
+            for (int id : hit)
+                if (claims_[static_cast<std::size_t>(id)].training) interrupt(claims_[static_cast<std::size_t>(id)].index);
+            schedule_rack_failure(r);
+            return;
+        }
+        // The failed GPUs leave service for the repair; a training job gives up the TP groups
+        // they were in and restarts on spare GPUs (docs/models/reliability.md); an inference
+        // instance is down until the repair.
+        repair_gpu_hours_ += count * s_.failures.repair_hours;
+        std::vector<std::pair<int, int>> restore;  // (GPU, owner after repair)
+        for (int k = first; k < first + count; ++k) {
+            int& owner = rack.gpu_owner[static_cast<std::size_t>(k)];
+            if (owner == failed_gpu) continue;  // already out
+            const bool inference = owner >= 0 && !claims_[static_cast<std::size_t>(owner)].training;
+            restore.emplace_back(k, inference ? owner : -1);
+            owner = failed_gpu;
+        }
+        int instances_down = 0;
+        for (int id : hit) {
+            Claim& c = claims_[static_cast<std::size_t>(id)];
+            std::set<int> chunks;
+            for (int k = first; k < first + count; ++k) chunks.insert(chunk_start(rack, k, c.chunk));
             if (c.training) {
+                for (int start : chunks)
+                    for (int k = start; k < start + c.chunk; ++k) {
+                        int& owner = rack.gpu_owner[static_cast<std::size_t>(k)];
+                        if (owner == id) owner = -1;  // the healthy rest of the group goes back to the pool
+                    }
+                trainings_[c.index].missing_chunks += static_cast<int>(chunks.size());
                 interrupt(c.index);
-            } else if (component != "network") {
-                auto& svc = services_[c.index];
-                svc.instance_down(engine_.now());
-                engine_.schedule_in(Duration::from_seconds(s_.failures.repair_hours * 3600.0), [this, idx = c.index] {
-                    services_[idx].instance_up(engine_.now());
-                    refresh_power();
-                });
-                refresh_power();
+            } else {
+                for (std::size_t n = 0; n < chunks.size(); ++n) services_[c.index].instance_down(engine_.now());
+                instances_down += static_cast<int>(chunks.size());
             }
         }
+        recount_rack(rack);
+        for (int id : hit) recount_claim(claims_[static_cast<std::size_t>(id)]);
+        const std::vector<int> hit_list(hit.begin(), hit.end());
+        engine_.schedule_in(Duration::from_seconds(s_.failures.repair_hours * 3600.0),
+                            [this, r, restore = std::move(restore), hit_list] { repair(r, restore, hit_list); });
+        refresh_power();
         schedule_rack_failure(r);
+    }
+
+    void repair(int r, const std::vector<std::pair<int, int>>& restore, const std::vector<int>& hit) {
+        auto& rack = racks_[static_cast<std::size_t>(r)];
+        std::set<int> instance_chunks;
+        for (const auto& [k, owner] : restore) {
+            rack.gpu_owner[static_cast<std::size_t>(k)] = owner;
+            if (owner >= 0) instance_chunks.insert(owner * 65536 + chunk_start(rack, k, claims_[static_cast<std::size_t>(owner)].chunk));
+        }
+        for (int key : instance_chunks) services_[claims_[static_cast<std::size_t>(key / 65536)].index].instance_up(engine_.now());
+        recount_rack(rack);
+        for (int id : hit) recount_claim(claims_[static_cast<std::size_t>(id)]);
+        try_schedule();
+    }
+
+    // A restarting job that lost TP groups takes replacement chunks from its pod's free GPUs;
+    // false if there are not enough (it waits for a repair or a release).
+    bool replace_lost_chunks(int j) {
+        auto& job = trainings_[j];
+        if (job.missing_chunks == 0) return true;
+        Claim& c = claim_of_training(j);
+        Claim need = c;
+        need.gpus = job.missing_chunks * c.chunk;
+        need.pod = s_.pods[static_cast<std::size_t>(racks_[static_cast<std::size_t>(c.racks_used.empty() ? 0 : c.racks_used.front().first)].pod)].name;
+        const auto chunks = find_chunks(need);
+        if (chunks.empty()) return false;
+        const int id = static_cast<int>(&c - claims_.data());
+        std::set<int> touched;
+        for (const auto& [r, first] : chunks) {
+            for (int k = first; k < first + c.chunk; ++k) racks_[static_cast<std::size_t>(r)].gpu_owner[static_cast<std::size_t>(k)] = id;
+            touched.insert(r);
+        }
+        for (int r : touched) recount_rack(racks_[static_cast<std::size_t>(r)]);
+        recount_claim(c);
+        job.missing_chunks = 0;
+        return true;
     }
 
     // ---------------------------------------------------------------- power and cooling
     // Rack utilisations from the workloads' current states (unthrottled operating points).
     void update_utilisations() {
-        for (auto& r : racks_) r.utilisation = 0.0;
-        for (const auto& c : claims_) {
-            if (!c.placed) continue;
-            const double u = c.training ? trainings_[c.index].gpu_utilisation() : services_[c.index].gpu_utilisation();
-            const int id = static_cast<int>(&c - claims_.data());
-            for (auto& r : racks_)
-                if (r.owner == id) r.utilisation = u;
+        std::vector<double> u(claims_.size(), 0.0);
+        for (std::size_t i = 0; i < claims_.size(); ++i) {
+            const auto& c = claims_[i];
+            if (c.placed) u[i] = c.training ? trainings_[c.index].gpu_utilisation() : services_[c.index].gpu_utilisation();
+        }
+        for (auto& r : racks_) {
+            double busy = 0.0;
+            for (const auto& [id, n] : r.allocations) busy += u[static_cast<std::size_t>(id)] * n;
+            r.utilisation = busy / r.spec->gpu_count();
         }
     }
 
@@ -446,6 +608,9 @@ private:
         const double dt = (engine_.now() - last_energy_update_).seconds();
         for (auto& r : racks_) {
             r.energy_j += r.power_w * dt;
+            // Each workload is charged its racks' energy in proportion to its GPUs there.
+            for (const auto& [id, n] : r.allocations)
+                claims_[static_cast<std::size_t>(id)].energy_j += r.power_w * dt * n / r.spec->gpu_count();
             r.node.advance(dt);
             // Between events the temperature moves monotonically, so its maximum over the
             // interval is at an end: the end is checked here, the start was checked before.
@@ -525,7 +690,7 @@ private:
         for (const auto& r : racks_) {
             const int g = r.spec->gpu_count();
             busy += r.utilisation * g;
-            if (r.owner >= 0) allocated += g;
+            for (const auto& [id, n] : r.allocations) allocated += n;
             if (r.throttled && r.clock < 1.0 - 1e-12) throttled += g;
         }
         if (throttled > 0)
@@ -533,10 +698,8 @@ private:
         // Workloads follow the clocks of their racks.
         for (auto& c : claims_) {
             if (!c.placed) continue;
-            const int id = static_cast<int>(&c - claims_.data());
             double clock = 1.0;
-            for (const auto& r : racks_)
-                if (r.owner == id) clock = std::min(clock, r.clock);
+            for (const auto& [r, n] : c.racks_used) clock = std::min(clock, racks_[static_cast<std::size_t>(r)].clock);
             if (c.training) {
                 auto& job = trainings_[c.index];
                 if (job.set_clock(now, clock)) schedule_completion(c.index);
@@ -627,11 +790,7 @@ private:
         for (std::size_t i = 0; i < services_.size(); ++i) {
             double energy_j = 0.0;
             for (const auto& c : claims_)
-                if (!c.training && c.index == static_cast<int>(i)) {
-                    const int id = static_cast<int>(&c - claims_.data());
-                    for (const auto& r : racks_)
-                        if (r.owner == id) energy_j += r.energy_j;
-                }
+                if (!c.training && c.index == static_cast<int>(i)) energy_j = c.energy_j;
             auto r = services_[i].report(end, energy_j);
             inference_tokens += (r.input_tokens_per_s + r.output_tokens_per_s) * hours * 3600.0;
             rep.throughput.inference.push_back(std::move(r));

@@ -82,16 +82,39 @@ TEST_CASE("scenario: workload references and parallelism are checked against the
     auto doc = minimal();
     doc["workloads"] = json::parse(R"([
         {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 3},
-        {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 1, "parallelism": {"tensor": 144}},
+        {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 2, "parallelism": {"tp": 144}},
         {"type": "training", "name": "b", "model": "llama3.1-8b", "racks": 1, "pod": "nope"},
         {"type": "inference", "name": "c", "model": "llama3.1-8b", "instances": 1, "gpus_per_instance": 128}
     ])");
     const auto p = problems_of(doc);
-    CHECK_THAT(p, Catch::Contains("/workloads/0/racks: the job needs 3 racks but the largest pod has only 2"));
+    CHECK_THAT(p, Catch::Contains("/workloads/0/racks: the job needs 216 GPUs but the pods it may use have 144 at most"));
     CHECK_THAT(p, Catch::Contains("/workloads/1/name: workload name \"a\" is used twice"));
-    CHECK_THAT(p, Catch::Contains("/workloads/1/parallelism/tensor: tensor parallelism 144 exceeds the 72-GPU NVLink"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1/parallelism/tp: tp 144 exceeds the 72-GPU NVLink domain"));
     CHECK_THAT(p, Catch::Contains("/workloads/2/pod: unknown pod \"nope\""));
     CHECK_THAT(p, Catch::Contains("/workloads/3/gpus_per_instance: an instance of 128 GPUs does not fit"));
+}
+
+TEST_CASE("scenario: training alternatives resolve to gpus, batch tokens and tokens") {
+    auto doc = minimal();
+    doc["workloads"] = json::parse(R"([
+        {"type": "training", "name": "a", "model": "llama3.1-8b", "gpus": 64, "global_batch_sequences": 512,
+         "sequence_length": 4096, "steps": 100, "parallelism": {"tp": 4, "pp": 2, "cp": 2, "dp": 4}},
+        {"type": "training", "name": "b", "model": "llama3.1-8b", "racks": 1}
+    ])");
+    const auto s = sc::scenario_from_json(doc, "s.json");
+    CHECK(s.training[0].gpus == 64);
+    CHECK(s.training[0].global_batch_tokens == 512.0 * 4096);
+    CHECK(s.training[0].tokens == 100.0 * 512 * 4096);
+    CHECK(s.training[0].parallelism.context == 2);
+    CHECK(s.training[1].gpus == 72);
+    CHECK(s.training[1].global_batch_tokens == 4194304.0);
+    CHECK(s.training[1].tokens == 0.0);
+    doc["workloads"][0]["parallelism"]["dp"] = 5;
+    doc["workloads"][1]["gpus"] = 72;
+    doc["workloads"][1]["parallelism"] = {{"ep", 2}};
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/workloads/0/parallelism/dp: dp 5 does not match gpus / (tp pp cp) = 64 / 16 = 4"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1: give gpus or racks, not both"));
 }
 
 TEST_CASE("scenario: a workload type that does not exist lists the known types") {

@@ -39,7 +39,7 @@ factorysim::report::Report run(const json& doc, const fw::RunOptions& o = {}) {
 
 json training(int racks, double tokens = 0) {
     return {{"type", "training"}, {"name", "job"}, {"model", "llama3.1-8b"}, {"racks", racks}, {"tokens", tokens},
-            {"parallelism", {{"tensor", 8}}}};
+            {"parallelism", {{"tp", 8}}}};
 }
 
 }  // namespace
@@ -109,7 +109,7 @@ TEST_CASE("world: failures roll training back to its last checkpoint") {
     auto doc = base(4);
     doc["horizon_hours"] = 200;
     doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 3000}};
-    doc["workloads"] = json::array({training(4)});
+    doc["workloads"] = json::array({training(3)});  // one rack of spares
     const auto rep = run(doc);
     const auto& job = rep.throughput.training.at(0);
     CHECK(job.interruptions > 5);
@@ -216,7 +216,7 @@ json annual(const std::string& cooling) {
     doc["cooling"] = {{"type", cooling}};
     doc["report"] = {{"sample_interval_minutes", 1440}};
     doc["workloads"] = json::array({{{"type", "training"}, {"name", "j"}, {"model", "llama3.1-8b"}, {"racks", 4},
-                                     {"parallelism", {{"tensor", 8}}}}});
+                                     {"parallelism", {{"tp", 8}}}}});
     return doc;
 }
 }  // namespace
@@ -283,4 +283,39 @@ TEST_CASE("world: a weather CSV drives the plant hour by hour") {
     doc["site"]["ambient"].erase("column");
     CHECK_THROWS_WITH(run(doc), Catch::Contains("line 3: expected a temperature in [-90, 70] degC, found \"warm\""));
     std::remove(path.c_str());
+}
+
+TEST_CASE("world: a training job's time adds up: useful + checkpoint writes + lost = allocated, exactly") {
+    auto doc = base(4);
+    doc["horizon_hours"] = 500;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 2000}, {"software_mtbf_hours", 20000}};
+    auto job = training(3);
+    job["checkpoint"] = {{"interval_hours", 2.0}, {"write_gb_per_s_per_gpu", 0.002}};  // slow writes: ~2 min
+    doc["workloads"] = json::array({job});
+    const auto rep = run(doc);
+    const auto& t = rep.throughput.training.at(0);
+    REQUIRE(t.interruptions > 10);
+    const double allocated_s = 500 * 3600.0;
+    const double useful_s = t.goodput * allocated_s;
+    CHECK(allocated_s == Approx(useful_s + t.checkpoints * t.checkpoint_write_s + t.lost_gpu_hours * 3600 / t.gpus)
+                             .epsilon(1e-9));
+    // Rolled-back work is exactly the work since the last checkpoint: tokens follow useful time.
+    CHECK(t.tokens_trained == Approx(t.tokens_per_s * useful_s).epsilon(1e-9));
+}
+
+TEST_CASE("world: with no spare GPUs a job waits for the repair; allocation never exceeds the factory") {
+    auto doc = base(2);
+    doc["horizon_hours"] = 400;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 5000}, {"node_mtbf_hours", 1e9}, {"network_mtbf_hours", 1e9},
+                       {"software_mtbf_hours", 1e10}, {"repair_hours", 12}};
+    doc["workloads"] = json::array({training(2)});  // the whole factory: nothing to swap in
+    const auto rep = run(doc);
+    const auto& t = rep.throughput.training.at(0);
+    REQUIRE(t.interruptions > 3);
+    // Each GPU failure stops the job until its repair: at least repair_hours x GPUs lost per interruption
+    // (repairs of overlapping failures can overlap, hence the first interruption only).
+    CHECK(t.lost_gpu_hours >= 12.0 * 144);
+    for (double f : rep.series.column("gpus_allocated_fraction")) CHECK(f <= 1.0 + 1e-12);
+    CHECK(rep.utilization.busy_gpu_hours <= rep.utilization.allocated_gpu_hours + 1e-6);
+    CHECK(rep.utilization.allocated_gpu_hours <= rep.utilization.gpu_hours + 1e-6);
 }

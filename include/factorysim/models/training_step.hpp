@@ -1,13 +1,18 @@
 // Analytical step time of a data/tensor/pipeline-parallel LLM training job
 // (docs/models/training.md has the derivation and the calibration).
 //
-//   t_step    = t_compute + t_bubble + t_tp + t_dp_exposed
+//   t_step    = t_compute + t_bubble + t_tp + t_dp_exposed + t_cp_exposed + t_ep_exposed
 //   t_compute = F_step / (N * R_p * e_gemm * e_c * f)          F_step = tokens * flops/token (x 4/3 with recompute)
 //   t_bubble  = t_compute * (p - 1) / (m * v)                  m microbatches per replica, v virtual stages
 //   t_tp      = 4 * (L/p) * m * a(b_tp) + tp traffic           all-reduce of activations over NVLink,
 //               ring: 2 (t-1)/t * bytes / (B_nvl e_nvl) + 2 (t-1) alpha per all-reduce
 //   t_dp      = 2 (d-1)/d * G / (B_link e_coll) + 2 (d-1) alpha   gradient reduce-scatter + all-gather
 //   t_dp_exposed = max(0, t_dp - overlap * t_compute)
+//   d = gpus / (t p c): data-parallel replicas; gradients are reduced over d x c ranks
+//   t_cp      = 3 (L/p) m (c-1)/c * K / B,  K = KV bytes of the whole sequence per layer
+//               (all-gather forward, all-gather + reduce-scatter backward); exposed (1 - overlap)
+//   t_ep      = 4 (L_moe/p) m (e-1)/e * T k h b / B  all-to-all dispatch + combine, forward and
+//               backward, T tokens per microbatch per rank; exposed (1 - overlap)
 // e_gemm: large-GEMM efficiency of the GPU at precision p (gpu_performance.hpp); e_c: the
 // step's compute efficiency relative to large GEMMs; f: clock fraction (power caps,
 // throttling). B_link is NVLink when the data-parallel group fits in one NVLink domain,
@@ -26,6 +31,8 @@ struct TrainingSetup {
     int tensor = 1;
     int pipeline = 1;
     int virtual_stages = 1;
+    int context = 1;
+    int expert = 1;
     double global_batch_tokens = 0.0;
     int sequence_length = 0;
     catalog::Precision precision = catalog::Precision::BF16;
@@ -44,12 +51,16 @@ struct StepTime {
     double tensor_parallel_s = 0.0;
     double data_parallel_s = 0.0;          // total DP collective time
     double data_parallel_exposed_s = 0.0;  // not hidden by compute
+    double context_parallel_s = 0.0;       // exposed
+    double expert_parallel_s = 0.0;        // exposed
     int data_parallel = 1;
     double microbatches = 1.0;
     double tokens_per_step = 0.0;
     double tokens_per_s = 0.0;
     double mfu = 0.0;  // 6 N_active tokens/s / (N GPUs x dense peak)
-    double exposed_communication_s() const { return tensor_parallel_s + data_parallel_exposed_s; }
+    double exposed_communication_s() const {
+        return tensor_parallel_s + data_parallel_exposed_s + context_parallel_s + expert_parallel_s;
+    }
 };
 
 // Throws ModelError on an inconsistent setup (the scenario loader reports these as input

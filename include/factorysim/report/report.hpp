@@ -40,6 +40,11 @@ struct TrainingJobReport {
     double compute_time_s = 0.0;       // of which compute (incl. pipeline bubble)
     double exposed_communication_time_s = 0.0;  // communication not hidden by overlap
     double communication_share = 0.0;  // exposed communication / step time
+    // The step's parts (sum = step_time_s): math, pipeline bubble, and the exposed
+    // communication of each kind of parallelism.
+    double step_compute_s = 0.0, step_bubble_s = 0.0, step_tensor_parallel_s = 0.0,
+           step_data_parallel_s = 0.0, step_context_parallel_s = 0.0, step_expert_parallel_s = 0.0;
+    std::optional<double> time_to_train_s;   // start to last step, restarts included (if it finished)
     double tokens_per_s = 0.0;         // while running (step rate x tokens per step)
     double mfu = 0.0;                  // 6 N_active tokens/s / (GPUs x dense peak at precision)
     double tokens_trained = 0.0;       // useful tokens (after rollbacks) by the end
@@ -49,7 +54,8 @@ struct TrainingJobReport {
     double goodput = 0.0;              // useful training time / allocated time
     std::int64_t interruptions = 0;    // failures that stopped the job
     std::int64_t checkpoints = 0;
-    double lost_gpu_hours = 0.0;       // rolled-back work + restarts, GPU-hours
+    double lost_gpu_hours = 0.0;       // rolled-back work, abandoned checkpoint writes, restarts, GPU-hours
+    double checkpoint_write_s = 0.0;   // one checkpoint write
 };
 
 struct InferenceServiceReport {

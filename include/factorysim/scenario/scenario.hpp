@@ -81,20 +81,23 @@ struct Parallelism {
     int tensor = 1;
     int pipeline = 1;
     int virtual_stages = 1;
+    int context = 1;
+    int expert = 1;
 };
 
 struct TrainingWorkload {
     std::string name;
-    std::string model;  // catalog LLM
-    std::string pod;    // pod name ("" = any pod)
-    int racks = 0;
+    std::string model;      // catalog LLM
+    std::string pod;        // pod name ("" = any pod)
+    std::string rack_type;  // rack type ("" = any)
+    int gpus = 0;
     double tokens = 0.0;  // 0 = train until the horizon
     double global_batch_tokens = 0.0;
     int sequence_length = 0;
     catalog::Precision precision = catalog::Precision::BF16;
     Parallelism parallelism;
-    double compute_efficiency = 0.0;  // non-GEMM overhead factor on the GEMM roofline
-    double overlap = 0.0;             // share of DP communication hidden behind compute
+    double compute_efficiency = 0.0;  // of the large-GEMM rate, across the step's compute
+    double overlap = 0.0;             // share of DP/CP/EP communication hidden behind compute
     bool activation_recompute = false;
     Duration checkpoint_interval;
     double checkpoint_gb_per_s_per_gpu = 0.0;  // checkpoint write bandwidth per GPU
@@ -107,6 +110,7 @@ struct InferenceWorkload {
     std::string name;
     std::string model;
     std::string pod;
+    std::string rack_type;
     int instances = 0;
     int gpus_per_instance = 0;
     catalog::Precision precision = catalog::Precision::FP8;
