@@ -56,6 +56,7 @@ Json training_json(const TrainingJobReport& t) {
                 {"time_to_train_s", optional_hours(t.time_to_train_s)},
                 {"goodput", r(t.goodput)},
                 {"interruptions", t.interruptions},
+                {"preemptions", t.preemptions},
                 {"checkpoints", t.checkpoints},
                 {"checkpoint_write_s", r(t.checkpoint_write_s)},
                 {"lost_gpu_hours", r(t.lost_gpu_hours)}};
@@ -142,7 +143,9 @@ nlohmann::ordered_json to_json(const Report& rep) {
                               {"busy_gpu_hours", r(u.busy_gpu_hours)},
                               {"allocated_fraction", r(u.allocated_fraction)},
                               {"busy_fraction", r(u.busy_fraction)},
-                              {"jobs_waiting_at_end", u.jobs_waiting_at_end}};
+                              {"jobs_waiting_at_end", u.jobs_waiting_at_end},
+                              {"preemptions", u.preemptions},
+                              {"backfilled_jobs", u.backfilled_jobs}};
     const auto& c = rep.cost;
     Json breakdown = Json::object();
     for (const auto& [k, v] : c.capex_breakdown_usd) breakdown[k] = r(v);

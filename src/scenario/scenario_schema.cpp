@@ -314,8 +314,11 @@ Schema build_scenario_schema() {
          {"scheduler",
           object("Placement of workloads on racks",
                  {{"policy", enumeration("fifo: in submit order, the head blocks the queue; first_fit: any job "
-                                         "that fits starts; priority: by priority, then submit order, head blocks",
-                                         {"fifo", "first_fit", "priority"}, "fifo")}})
+                                         "that fits starts; easy_backfill: FIFO with a reservation for the head, "
+                                         "later jobs start if they fit and do not delay it (estimated runtimes); "
+                                         "priority: by priority then submit order, a blocked job preempts "
+                                         "lower-priority training jobs (rolled back to their last checkpoint)",
+                                         {"fifo", "first_fit", "easy_backfill", "priority"}, "fifo")}})
               .with_default(nlohmann::json::object())},
          {"failures", failures_schema().with_default(nlohmann::json::object())},
          {"cost", cost_schema().with_default(nlohmann::json::object())},

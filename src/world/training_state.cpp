@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "factorysim/catalog/llm_math.hpp"
 
@@ -40,7 +41,8 @@ void TrainingState::place(Time now, const catalog::RackSpec& rack, int racks_tou
     nominal_ = step_at(*config_, *model_, rack, gpus_, fabric, 1.0);
     rate_ = nominal_.tokens_per_s;
     clock_ = 1.0;
-    start_ = now;
+    if (!start_) start_ = now;
+    placed_at_ = now;
     last_ = now;
 }
 
@@ -84,6 +86,25 @@ void TrainingState::interrupt(Time now) {
     pending_useful_s_ = 0.0;
     ++interruptions_;
     phase_ = TrainingPhase::Restarting;
+}
+
+void TrainingState::preempt(Time now) {
+    interrupt(now);
+    --interruptions_;  // a preemption is not a failure
+    ++preemptions_;
+    allocated_s_ += (now - placed_at_).seconds();
+    phase_ = TrainingPhase::Waiting;
+}
+
+double TrainingState::remaining_s() const {
+    if (config_->tokens <= 0.0 || rate_ <= 0.0) return std::numeric_limits<double>::infinity();
+    return std::max(0.0, config_->tokens - committed_tokens_ - pending_tokens_) / nominal_.tokens_per_s;
+}
+
+double TrainingState::estimated_runtime_s(const catalog::RackSpec& rack, const scenario::Fabric& fabric) const {
+    if (config_->tokens <= 0.0) return std::numeric_limits<double>::infinity();
+    const double rate = step_at(*config_, *model_, rack, config_->gpus, fabric, 1.0).tokens_per_s;
+    return std::max(0.0, config_->tokens - committed_tokens_) / rate;
 }
 
 void TrainingState::finish(Time now) {
@@ -155,9 +176,11 @@ report::TrainingJobReport TrainingState::report(Time end) {
         r.time_to_train_s = (*done_ - *start_).seconds();
     }
     const Time until = done_ ? *done_ : end;
-    const double allocated_s = (until - *start_).seconds();
+    // Allocated time: the current placement plus earlier ones (a preempted job's queue time is not allocated).
+    const double allocated_s = allocated_s_ + (phase_ == TrainingPhase::Waiting ? 0.0 : (until - placed_at_).seconds());
     r.goodput = allocated_s > 0 ? (committed_useful_s_ + pending_useful_s_) / allocated_s : 0.0;
     r.interruptions = interruptions_;
+    r.preemptions = preemptions_;
     r.checkpoints = checkpoints_;
     r.lost_gpu_hours = lost_gpu_s_ / 3600.0;
     r.checkpoint_write_s = checkpoint_write_time().seconds();

@@ -32,6 +32,13 @@ public:
     void commit_checkpoint();
     void interrupt(Time now);  // after advance(): rolls back to the last checkpoint, starts the restart
     void finish(Time now);
+    // Rolled back to the last checkpoint and sent back to the queue (priority preemption).
+    void preempt(Time now);
+    // Seconds the job still needs at its unthrottled rate (+inf without a token target);
+    // used by the scheduler's backfill reservations.
+    double remaining_s() const;
+    // The same estimate for a job not placed yet, on a rack type.
+    double estimated_runtime_s(const catalog::RackSpec& rack, const scenario::Fabric& fabric) const;
     bool interruptible() const { return phase_ == TrainingPhase::Running || phase_ == TrainingPhase::Checkpointing; }
     // Applies a new GPU clock fraction; true if the rate changed (reschedule completion).
     bool set_clock(Time now, double clock);
@@ -64,7 +71,8 @@ private:
     double clock_ = 1.0;
     double rate_ = 0.0;  // tokens/s while running
     Time last_;
-    std::optional<Time> start_;
+    std::optional<Time> start_;       // first placement
+    Time placed_at_;                  // current placement
     Time checkpoint_started_;
     std::optional<Time> done_;
     double committed_tokens_ = 0.0, pending_tokens_ = 0.0;
@@ -72,6 +80,8 @@ private:
     double lost_gpu_s_ = 0.0;
     std::int64_t interruptions_ = 0;
     std::int64_t checkpoints_ = 0;
+    std::int64_t preemptions_ = 0;
+    double allocated_s_ = 0.0;  // placed time of earlier placements (preempted ones)
 };
 
 }  // namespace factorysim::world

@@ -69,7 +69,9 @@ struct Claim {
     int order = 0;  // position in the scenario
     bool queued = false;
     bool placed = false;
+    bool done = false;  // finished and released; never queued again
     std::vector<std::pair<int, int>> racks_used;  // (rack, GPUs)
+    Time placed_at;
     double energy_j = 0.0;  // its share of its racks' energy, by GPUs
 };
 
@@ -234,7 +236,7 @@ private:
     std::vector<Claim*> queue_in_policy_order() {
         std::vector<Claim*> q;
         for (auto& c : claims_)
-            if (c.queued && !c.placed) q.push_back(&c);
+            if (c.queued && !c.placed && !c.done) q.push_back(&c);
         const bool by_priority = s_.scheduler.policy == "priority";
         std::stable_sort(q.begin(), q.end(), [by_priority](const Claim* a, const Claim* b) {
             if (by_priority && a->priority != b->priority) return a->priority > b->priority;
@@ -277,19 +279,159 @@ private:
                 enter_running(static_cast<int>(j));
             }
         }
-        for (Claim* c : queue_in_policy_order()) {
+        const auto& policy = s_.scheduler.policy;
+        const auto queue = queue_in_policy_order();
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+            Claim* c = queue[i];
             auto chunks = find_chunks(*c);
-            if (chunks.empty()) {
-                if (s_.scheduler.policy == "first_fit") continue;
-                break;  // fifo and priority: the head of the queue blocks the rest
+            if (chunks.empty() && policy == "priority") chunks = preempt_for(*c);
+            if (!chunks.empty()) {
+                place(*c, chunks);
+                continue;
             }
-            place(*c, chunks);
+            if (policy == "first_fit") continue;
+            if (policy == "easy_backfill") backfill(*c, std::vector<Claim*>(queue.begin() + static_cast<std::ptrdiff_t>(i) + 1, queue.end()));
+            break;  // fifo, priority and EASY: the head of the queue waits
         }
         refresh_power();
     }
 
+    // Healthy GPUs nobody holds in pod p.
+    int free_gpus_in_pod(int p) const {
+        int n = 0;
+        for (const auto& r : racks_)
+            if (r.pod == p)
+                for (int owner : r.gpu_owner) n += owner == -1 ? 1 : 0;
+        return n;
+    }
+
+    // Estimated seconds until a claim releases its GPUs (+inf for services and open-ended jobs).
+    double claim_remaining_s(const Claim& c) const {
+        return c.training ? trainings_[c.index].remaining_s() : std::numeric_limits<double>::infinity();
+    }
+
+    double claim_runtime_s(const Claim& c, const catalog::RackSpec& rack) const {
+        return c.training ? trainings_[c.index].estimated_runtime_s(rack, s_.fabric) : std::numeric_limits<double>::infinity();
+    }
+
+    // EASY backfill: the blocked head gets a reservation at the shadow time, when enough
+    // running jobs will have finished (by their estimated runtimes); a later job may start
+    // now if it fits and either ends before the shadow time or uses only GPUs the head will
+    // not need. GPU counts ignore NVLink-domain alignment (docs/models/scheduler.md).
+    void backfill(const Claim& head, const std::vector<Claim*>& rest) {
+        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+            if (!eligible(head, s_.pods[p])) continue;
+            const int pod = static_cast<int>(p);
+            int free_now = free_gpus_in_pod(pod);
+            std::vector<std::pair<double, int>> releases;  // (seconds from now, GPUs)
+            for (const auto& c : claims_) {
+                if (!c.placed) continue;
+                int n = 0;
+                for (const auto& [r, k] : c.racks_used)
+                    if (racks_[static_cast<std::size_t>(r)].pod == pod) n += k;
+                if (n > 0) releases.emplace_back(claim_remaining_s(c), n);
+            }
+            std::sort(releases.begin(), releases.end());
+            double shadow_s = std::numeric_limits<double>::infinity();
+            int available = free_now;
+            for (const auto& [t, n] : releases) {
+                if (available >= head.gpus) break;
+                available += n;
+                if (available >= head.gpus) shadow_s = t;
+            }
+            if (free_now >= head.gpus) shadow_s = 0.0;  // fits by count, blocked by alignment
+            int extra = std::max(0, available - head.gpus);
+            for (Claim* c : rest) {
+                if (!eligible(*c, s_.pods[p])) continue;
+                Claim trial = *c;
+                trial.pod = s_.pods[p].name;
+                const auto chunks = find_chunks(trial);
+                if (chunks.empty()) continue;
+                const double runtime = claim_runtime_s(*c, s_.catalog.rack(s_.pods[p].rack));
+                const bool ends_in_time = runtime <= shadow_s;
+                if (!ends_in_time && c->gpus > extra) continue;
+                if (!ends_in_time) extra -= c->gpus;
+                place(*c, chunks);
+                ++backfilled_;
+            }
+            return;  // the head's reservation is in its first eligible pod
+        }
+    }
+
+    // Priority with preemption: frees GPUs for `c` by preempting lower-priority training
+    // jobs in one pod, lowest priority and most recently started first. Returns the chunks
+    // for `c`, or nothing (and preempts nothing) if even that would not make room.
+    std::vector<std::pair<int, int>> preempt_for(const Claim& c) {
+        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+            if (!eligible(c, s_.pods[p])) continue;
+            const int pod = static_cast<int>(p);
+            std::vector<Claim*> victims;
+            for (auto& v : claims_)
+                if (v.placed && v.training && v.priority < c.priority && !v.racks_used.empty() &&
+                    racks_[static_cast<std::size_t>(v.racks_used.front().first)].pod == pod)
+                    victims.push_back(&v);
+            std::stable_sort(victims.begin(), victims.end(), [](const Claim* a, const Claim* b) {
+                if (a->priority != b->priority) return a->priority < b->priority;
+                return a->placed_at > b->placed_at;
+            });
+            int available = free_gpus_in_pod(pod);
+            std::size_t needed = 0;
+            while (available < c.gpus && needed < victims.size()) available += victims[needed++]->gpus;
+            if (available < c.gpus) continue;
+            // Trial: would the chunks fit with those victims gone? Undo if not.
+            std::vector<std::vector<int>> saved;
+            for (std::size_t k = 0; k < needed; ++k) saved.push_back(release_gpus(*victims[k]));
+            Claim trial = c;
+            trial.pod = s_.pods[p].name;
+            auto chunks = find_chunks(trial);
+            if (chunks.empty()) {
+                for (std::size_t k = needed; k-- > 0;) restore_gpus(*victims[k], saved[k]);  // newest snapshot first
+                continue;
+            }
+            for (std::size_t k = 0; k < needed; ++k) preempt(*victims[k]);
+            return chunks;
+        }
+        return {};
+    }
+
+    // Frees a claim's GPUs, returning the per-rack GPU owner snapshot to undo it.
+    std::vector<int> release_gpus(Claim& c) {
+        const int id = static_cast<int>(&c - claims_.data());
+        std::vector<int> snapshot;
+        for (const auto& [r, n] : c.racks_used)
+            for (auto& owner : racks_[static_cast<std::size_t>(r)].gpu_owner) {
+                snapshot.push_back(owner);
+                if (owner == id) owner = -1;
+            }
+        return snapshot;
+    }
+
+    void restore_gpus(Claim& c, const std::vector<int>& snapshot) {
+        std::size_t i = 0;
+        for (const auto& [r, n] : c.racks_used)
+            for (auto& owner : racks_[static_cast<std::size_t>(r)].gpu_owner) owner = snapshot[i++];
+    }
+
+    // The GPUs are already released (release_gpus); stop the job and requeue it.
+    void preempt(Claim& c) {
+        auto& job = trainings_[c.index];
+        job.advance(engine_.now());
+        engine_.cancel(job.checkpoint_event);
+        engine_.cancel(job.completion_event);
+        engine_.cancel(job.software_event);
+        ++job.restart_generation;  // abandons a checkpoint write or restart in flight
+        job.missing_chunks = 0;
+        job.waiting_for_spares = false;
+        job.preempt(engine_.now());
+        for (const auto& [r, n] : c.racks_used) recount_rack(racks_[static_cast<std::size_t>(r)]);
+        c.racks_used.clear();
+        c.placed = false;
+        ++preemptions_;
+    }
+
     void place(Claim& c, const std::vector<std::pair<int, int>>& chunks) {
         c.placed = true;
+        c.placed_at = engine_.now();
         const int id = static_cast<int>(&c - claims_.data());
         std::map<int, int> per_rack;
         for (const auto& [r, first] : chunks) {
@@ -312,7 +454,8 @@ private:
         }
     }
 
-    void release(const Claim& c) {
+    // A finished workload gives its GPUs back.
+    void release(Claim& c) {
         const int id = static_cast<int>(&c - claims_.data());
         for (const auto& [r, n] : c.racks_used) {
             auto& rack = racks_[static_cast<std::size_t>(r)];
@@ -320,6 +463,9 @@ private:
                 if (owner == id) owner = -1;
             std::erase_if(rack.allocations, [id](const auto& a) { return a.first == id; });
         }
+        c.racks_used.clear();
+        c.placed = false;
+        c.done = true;
     }
 
     // ---------------------------------------------------------------- training
@@ -738,7 +884,7 @@ private:
     std::int64_t waiting_count() const {
         std::int64_t n = 0;
         for (const auto& c : claims_)
-            if (c.queued && !c.placed) ++n;
+            if (c.queued && !c.placed && !c.done) ++n;
         return n;
     }
 
@@ -844,6 +990,8 @@ private:
         u.allocated_fraction = u.gpu_hours > 0 ? u.allocated_gpu_hours / u.gpu_hours : 0.0;
         u.busy_fraction = u.gpu_hours > 0 ? u.busy_gpu_hours / u.gpu_hours : 0.0;
         u.jobs_waiting_at_end = waiting_count();
+        u.preemptions = preemptions_;
+        u.backfilled_jobs = backfilled_;
 
         std::vector<const catalog::RackSpec*> specs;
         for (const auto& r : racks_) specs.push_back(r.spec);
@@ -867,6 +1015,8 @@ private:
     int total_gpus_ = 0;
     std::map<std::string, std::int64_t> failures_;
     std::int64_t job_interruptions_ = 0;
+    std::int64_t preemptions_ = 0;
+    std::int64_t backfilled_ = 0;
     double repair_gpu_hours_ = 0.0;
     double design_it_w_ = 0.0;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();

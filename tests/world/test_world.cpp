@@ -319,3 +319,59 @@ TEST_CASE("world: with no spare GPUs a job waits for the repair; allocation neve
     CHECK(rep.utilization.busy_gpu_hours <= rep.utilization.allocated_gpu_hours + 1e-6);
     CHECK(rep.utilization.allocated_gpu_hours <= rep.utilization.gpu_hours + 1e-6);
 }
+
+namespace {
+json job(const std::string& name, int racks, double tokens, double start_hours = 0, int priority = 0) {
+    auto j = training(racks, tokens);
+    j["name"] = name;
+    j["start_hours"] = start_hours;
+    j["priority"] = priority;
+    return j;
+}
+const factorysim::report::TrainingJobReport& find(const factorysim::report::Report& rep, const std::string& name) {
+    for (const auto& t : rep.throughput.training)
+        if (t.name == name) return t;
+    throw std::runtime_error("no job " + name);
+}
+}  // namespace
+
+TEST_CASE("scheduler: FIFO blocks behind the head, first-fit and EASY backfill a short job, EASY never a long one") {
+    // 4 racks: A (3 racks) runs first; B wants all 4 and must wait for A; C (1 rack, short)
+    // fits now and ends before A; D (1 rack, long) fits now but would delay B.
+    auto doc = base(4);
+    doc["horizon_hours"] = 200;
+    doc["workloads"] = json::array({job("A", 3, 2e11), job("B", 4, 1e11, 0.1), job("C", 1, 1e10, 0.2),
+                                    job("D", 1, 1e12, 0.3)});
+    const auto fifo = run(doc);
+    CHECK(*find(fifo, "C").start_hours > *find(fifo, "A").completion_hours - 1e-9);
+    doc["scheduler"] = {{"policy", "first_fit"}};
+    const auto first_fit = run(doc);
+    CHECK(*find(first_fit, "C").start_hours == Approx(0.2));
+    doc["scheduler"] = {{"policy", "easy_backfill"}};
+    const auto easy = run(doc);
+    CHECK(*find(easy, "C").start_hours == Approx(0.2));
+    CHECK(easy.utilization.backfilled_jobs == 1);
+    // B starts when A finishes: the backfilled C ended earlier and D was not allowed to delay it.
+    CHECK(*find(easy, "B").start_hours == Approx(*find(easy, "A").completion_hours).margin(1e-6));
+    CHECK(*find(easy, "D").start_hours >= *find(easy, "B").start_hours);
+}
+
+TEST_CASE("scheduler: priority preempts lower-priority training, which resumes from its checkpoint") {
+    auto doc = base(4);
+    doc["horizon_hours"] = 100;
+    doc["scheduler"] = {{"policy", "priority"}};
+    doc["workloads"] = json::array({job("low", 4, 0, 0, 0), job("high", 2, 5e10, 5.5, 10)});
+    const auto rep = run(doc);
+    const auto& low = find(rep, "low");
+    const auto& high = find(rep, "high");
+    CHECK(*high.start_hours == Approx(5.5));
+    REQUIRE(high.completion_hours);
+    CHECK(low.preemptions == 1);
+    CHECK(rep.utilization.preemptions == 1);
+    CHECK(low.interruptions == 0);
+    // Rolled back to the 5 h checkpoint: half an hour of 288 GPUs lost.
+    CHECK(low.lost_gpu_hours == Approx(0.5 * 288).epsilon(0.01));
+    // It resumed when the high-priority job ended and kept training to the horizon.
+    CHECK(low.goodput < 1.0);
+    CHECK(low.tokens_trained > 0.9 * low.tokens_per_s * (100 - *high.completion_hours + 5.5) * 3600 * 0.99);
+}

@@ -53,6 +53,7 @@ struct TrainingJobReport {
     std::optional<double> completion_hours;  // when it reached its target, if it did
     double goodput = 0.0;              // useful training time / allocated time
     std::int64_t interruptions = 0;    // failures that stopped the job
+    std::int64_t preemptions = 0;      // times a higher-priority job took its GPUs
     std::int64_t checkpoints = 0;
     double lost_gpu_hours = 0.0;       // rolled-back work, abandoned checkpoint writes, restarts, GPU-hours
     double checkpoint_write_s = 0.0;   // one checkpoint write
@@ -131,6 +132,8 @@ struct UtilizationSection {
     double allocated_fraction = 0.0;
     double busy_fraction = 0.0;
     std::int64_t jobs_waiting_at_end = 0;
+    std::int64_t preemptions = 0;      // priority scheduler: jobs preempted
+    std::int64_t backfilled_jobs = 0;  // EASY scheduler: jobs started ahead of the blocked head
 };
 
 struct CostSection {
