@@ -13,14 +13,29 @@ namespace {
 
 double mean_decode_context(const InferenceInstance& inst) { return inst.input_tokens + inst.output_tokens / 2.0; }
 
-// Two all-reduces per layer of b tokens x hidden x 2 bytes among g GPUs over NVLink.
-double tensor_parallel_s(const InferenceInstance& inst, double tokens) {
-    if (inst.gpus <= 1) return 0.0;
-    const double g = inst.gpus;
+int tp_of(const InferenceInstance& inst) { return inst.tensor > 0 ? inst.tensor : std::max(1, inst.gpus / inst.expert); }
+
+// Expert (routed) parameters and the rest.
+double expert_parameters(const catalog::LlmSpec& m) {
+    return m.experts > 0 ? catalog::parameter_breakdown(m).routed_experts : 0.0;
+}
+
+// Communication of one iteration carrying `tokens` tokens through the instance: two
+// tensor-parallel all-reduces per layer (ring over NVLink, alpha per step) of each expert
+// group's share of the tokens, and an all-to-all dispatch + combine per MoE layer.
+double communication_s(const InferenceInstance& inst, double tokens) {
     const double bw = inst.gpu->nvlink_gb_per_s_per_direction.value * 1e9 * inst.nvlink_efficiency;
-    const double bytes = tokens * inst.model->hidden_size * 2.0;
-    const double one = 2.0 * (g - 1.0) / g * bytes / bw + 2.0 * (g - 1.0) * inst.latency_s;
-    return 2.0 * inst.model->layers * one;
+    const double t = tp_of(inst), e = inst.expert;
+    double s = 0.0;
+    if (t > 1) {
+        const double bytes = tokens / e * inst.model->hidden_size * 2.0;
+        s += 2.0 * inst.model->layers * (2.0 * (t - 1.0) / t * bytes / bw + 2.0 * std::ceil(std::log2(t)) * inst.latency_s);
+    }
+    if (e > 1 && inst.model->experts > 0) {
+        const double bytes = tokens / e * inst.model->active_experts * inst.model->hidden_size * 1.0;  // fp8 activations
+        s += 2.0 * catalog::moe_layers(*inst.model) * ((e - 1.0) / e * bytes / bw + std::ceil(std::log2(e)) * inst.latency_s);
+    }
+    return s;
 }
 
 // The M/M/1-style waiting-time quantile: P(W > w) = rho exp(-w / scale).
@@ -29,54 +44,120 @@ double wait_quantile(double rho, double scale_s, double q) {
     return scale_s * std::log(rho / (1.0 - q));
 }
 
+// Weight bytes one GPU reads in an iteration over `tokens` tokens: the non-expert shard
+// and the touched part of its experts.
+double weight_read_per_gpu(const InferenceInstance& inst, double tokens) {
+    const double bpe = catalog::bytes_per_element(inst.precision);
+    const double experts = expert_parameters(*inst.model);
+    const double dense = catalog::parameters(*inst.model) - experts;
+    const double t = tp_of(inst), e = inst.expert;
+    double touched = 1.0;
+    if (inst.model->experts > 0) {
+        const double k_over_e = static_cast<double>(inst.model->active_experts) / inst.model->experts;
+        touched = 1.0 - std::pow(1.0 - k_over_e, std::max(1.0, tokens));
+    }
+    return (dense / t + experts * touched / (t * e)) * bpe;
+}
+
 }  // namespace
 
-double decode_iteration_s(const InferenceInstance& inst, double batch, double clock_fraction) {
+double weight_bytes_per_gpu(const InferenceInstance& inst) {
+    const double experts = expert_parameters(*inst.model);
+    const double dense = catalog::parameters(*inst.model) - experts;
+    return (dense / tp_of(inst) + experts / (tp_of(inst) * inst.expert)) * catalog::bytes_per_element(inst.precision);
+}
+
+double iteration_s(const InferenceInstance& inst, double prefill_tokens, double prefill_context, double decode_batch,
+                   double decode_context, double clock_fraction) {
     const double g = inst.gpus;
-    const double weights = catalog::weight_bytes(*inst.model, inst.precision) / g;
-    // MoE: only the experts the batch touches are read; with b tokens choosing k of E
-    // experts, the expected fraction touched is 1 - (1 - k/E)^b.
-    double weight_read = weights;
-    if (inst.model->experts > 0) {
-        const double routed = catalog::parameter_breakdown(*inst.model).routed_experts;
-        const double k_over_e = static_cast<double>(inst.model->active_experts) / inst.model->experts;
-        const double touched = 1.0 - std::pow(1.0 - k_over_e, batch);
-        weight_read = (catalog::parameters(*inst.model) - routed * (1.0 - touched)) *
-                      catalog::bytes_per_element(inst.precision) / g;
-    }
-    const double kv = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / g * batch *
-                      mean_decode_context(inst);
-    const double flops = catalog::forward_flops_per_token(*inst.model, mean_decode_context(inst)) * batch / g;
-    KernelCost cost{flops, weight_read + kv, inst.precision, std::nullopt};
-    return kernel_time(*inst.gpu, cost, clock_fraction).seconds + tensor_parallel_s(inst, batch);
+    const double tokens = prefill_tokens + decode_batch;
+    if (tokens <= 0.0) return 0.0;
+    const double kv_per_token_gpu = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / tp_of(inst);
+    // Each expert group attends to its own share of the sequences.
+    const double kv_read = decode_batch / inst.expert * decode_context * kv_per_token_gpu;
+    const double flops = (prefill_tokens * catalog::forward_flops_per_token(*inst.model, prefill_context) +
+                          decode_batch * catalog::forward_flops_per_token(*inst.model, decode_context)) / g;
+    KernelCost cost{flops, weight_read_per_gpu(inst, tokens) + kv_read, inst.precision, std::nullopt};
+    return kernel_time(*inst.gpu, cost, clock_fraction).seconds + communication_s(inst, tokens);
+}
+
+double decode_iteration_s(const InferenceInstance& inst, double batch, double clock_fraction) {
+    return iteration_s(inst, 0.0, 0.0, batch, mean_decode_context(inst), clock_fraction);
 }
 
 InstanceSizing size_instance(const InferenceInstance& inst, double clock_fraction) {
     if (!inst.model || !inst.gpu) throw ModelError("inference instance: no model or GPU");
     InstanceSizing s;
-    const double g = inst.gpus;
-    s.weight_bytes_per_gpu = catalog::weight_bytes(*inst.model, inst.precision) / g;
-    s.kv_bytes_per_token_per_gpu = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / g;
+    s.weight_bytes_per_gpu = weight_bytes_per_gpu(inst);
+    s.kv_bytes_per_token_per_gpu = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / tp_of(inst);
     const double hbm = inst.gpu->hbm_usable_gb.value * 1e9;
     if (s.weight_bytes_per_gpu >= hbm)
         throw ModelError(fmt::format("{} at {} needs {:.1f} GB of weights per GPU on {} GPUs, more than the {:.0f} GB "
                                      "usable HBM of a {}",
                                      inst.model->name, catalog::to_string(inst.precision),
                                      s.weight_bytes_per_gpu / 1e9, inst.gpus, hbm / 1e9, inst.gpu->name));
-    s.kv_capacity_tokens = (hbm - s.weight_bytes_per_gpu) / s.kv_bytes_per_token_per_gpu;
+    // Each of the ep groups holds the KV cache of its own sequences.
+    s.kv_capacity_tokens = inst.expert * (hbm - s.weight_bytes_per_gpu) / s.kv_bytes_per_token_per_gpu;
     const double per_sequence = inst.input_tokens + inst.output_tokens;
     s.batch_limit = static_cast<int>(std::min<double>(inst.max_batch, std::floor(s.kv_capacity_tokens / per_sequence)));
     if (s.batch_limit < 1)
         throw ModelError(fmt::format("{} on {} GPUs: the KV cache left after the weights ({:.0f} tokens) cannot hold "
                                      "one sequence of {:.0f} tokens",
                                      inst.model->name, inst.gpus, s.kv_capacity_tokens, per_sequence));
-    const double prefill_flops = catalog::prefill_flops_per_token(*inst.model, inst.input_tokens) *
-                                 inst.input_tokens / g;
-    KernelCost prefill{prefill_flops, s.weight_bytes_per_gpu, inst.precision, std::nullopt};
-    s.prefill_s = kernel_time(*inst.gpu, prefill, clock_fraction).seconds + tensor_parallel_s(inst, inst.input_tokens);
-    const double b = s.batch_limit;
-    s.capacity_requests_per_s = b / (inst.output_tokens * decode_iteration_s(inst, b, clock_fraction) + b * s.prefill_s);
+    s.prefill_s = iteration_s(inst, inst.input_tokens, catalog::causal_average_context(inst.input_tokens), 0.0, 0.0, clock_fraction);
+    s.capacity_requests_per_s = capacity_requests_per_s(inst, s.batch_limit, clock_fraction);
     return s;
+}
+
+namespace {
+
+// Steady state at lambda: the iteration time t solves
+//   t = iteration_s(prefill tokens lambda I t, decode batch lambda O t)
+// (per unit time lambda requests arrive, each needs I prompt tokens and O decode steps).
+// The map is increasing in t; iterating from the empty-batch time converges when lambda is
+// below capacity. Returns nullopt when it does not (beyond capacity).
+std::optional<double> steady_iteration_s(const InferenceInstance& inst, double lambda, double clock_fraction,
+                                         double* batch_out = nullptr) {
+    const double ctx_p = catalog::causal_average_context(inst.input_tokens);
+    const double ctx_d = mean_decode_context(inst);
+    double t = iteration_s(inst, 0.0, 0.0, 1.0, ctx_d, clock_fraction);
+    for (int i = 0; i < 500; ++i) {
+        const double next = iteration_s(inst, lambda * inst.input_tokens * t, ctx_p, lambda * inst.output_tokens * t,
+                                        ctx_d, clock_fraction);
+        if (!(next < 1e4)) return std::nullopt;
+        if (std::abs(next - t) <= 1e-12 * t) {
+            t = next;
+            if (batch_out) *batch_out = lambda * inst.output_tokens * t;
+            return t;
+        }
+        t = next;
+    }
+    return std::nullopt;
+}
+
+// Erlang C: probability that an arrival waits, with c servers offered A erlangs (A < c).
+double erlang_c(int c, double a) {
+    double b = 1.0;  // Erlang B by the stable recursion
+    for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
+    return c * b / (c - a * (1.0 - b));
+}
+
+}  // namespace
+
+double capacity_requests_per_s(const InferenceInstance& inst, int batch_limit, double clock_fraction) {
+    auto feasible = [&](double lambda) {
+        double b = 0.0;
+        const auto t = steady_iteration_s(inst, lambda, clock_fraction, &b);
+        return t && b <= batch_limit && lambda * inst.input_tokens * *t <= inst.chunk_tokens;
+    };
+    double lo = 0.0;
+    double hi = batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock_fraction));
+    if (feasible(hi)) return hi;
+    for (int i = 0; i < 60; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (feasible(mid) ? lo : hi) = mid;
+    }
+    return lo;
 }
 
 OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizing& sizing, double requests_per_s,
@@ -84,30 +165,32 @@ OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizi
     OperatingPoint p;
     const double lambda = std::clamp(requests_per_s, 0.0, sizing.capacity_requests_per_s);
     p.requests_per_s = lambda;
-    p.utilization = lambda / sizing.capacity_requests_per_s;
-    p.prefill_share = lambda * sizing.prefill_s;
-    // Fixed point b = lambda O t_d(b) / (1 - rho_p): the map is increasing and bounded by
-    // the batch limit at capacity, so iterating from b = 1 converges monotonically.
-    double b = 1.0;
-    for (int i = 0; i < 200; ++i) {
-        const double next = std::clamp(lambda * inst.output_tokens * decode_iteration_s(inst, b, clock_fraction) /
-                                           (1.0 - p.prefill_share),
-                                       1.0, static_cast<double>(sizing.batch_limit));
-        if (std::abs(next - b) < 1e-9 * b) {
-            b = next;
-            break;
-        }
-        b = next;
-    }
-    p.batch = b;
-    p.decode_step_s = decode_iteration_s(inst, b, clock_fraction);
-    p.tpot_s = p.decode_step_s / (1.0 - p.prefill_share);
-    p.base_ttft_s = sizing.prefill_s + p.decode_step_s;
-    const double rho = std::min(p.prefill_share, 0.999);
-    p.wait_scale_s = sizing.prefill_s / (1.0 - rho);
-    p.ttft_mean_s = p.base_ttft_s + rho * p.wait_scale_s;
-    p.ttft_p50_s = p.base_ttft_s + wait_quantile(rho, p.wait_scale_s, 0.50);
-    p.ttft_p99_s = p.base_ttft_s + wait_quantile(rho, p.wait_scale_s, 0.99);
+    p.utilization = sizing.capacity_requests_per_s > 0 ? lambda / sizing.capacity_requests_per_s : 0.0;
+    double b = 0.0;
+    const double t = steady_iteration_s(inst, lambda, clock_fraction, &b)
+                         .value_or(decode_iteration_s(inst, sizing.batch_limit, clock_fraction));
+    p.batch = std::min(b, static_cast<double>(sizing.batch_limit));
+    p.decode_step_s = t;
+    p.prefill_share = lambda * inst.input_tokens * t / inst.chunk_tokens;  // share of the prefill budget used
+    p.tpot_s = t;
+    // First token: the rest of the iteration in flight (t/2 on average), then the prompt's
+    // prefill iterations, each carrying a chunk of this prompt on top of the steady load;
+    // plus the wait for a free batch slot: Erlang C with B slots, each held for the
+    // request's prefill and decode iterations.
+    const double prefill_iterations = std::ceil(inst.input_tokens / inst.chunk_tokens);
+    const double chunk = std::min<double>(inst.input_tokens, inst.chunk_tokens);
+    const double prefill_iteration_s =
+        iteration_s(inst, chunk + lambda * inst.input_tokens * t, catalog::causal_average_context(inst.input_tokens),
+                    p.batch, mean_decode_context(inst), clock_fraction);
+    p.base_ttft_s = t / 2.0 + prefill_iterations * prefill_iteration_s;
+    const int c = sizing.batch_limit;
+    const double hold_s = (inst.output_tokens + prefill_iterations) * t;
+    const double a = std::min(lambda * hold_s, c * 0.999);
+    p.wait_probability = lambda > 0 ? erlang_c(c, a) : 0.0;
+    p.wait_scale_s = hold_s / (c - a);
+    p.ttft_mean_s = p.base_ttft_s + p.wait_probability * p.wait_scale_s;
+    p.ttft_p50_s = p.base_ttft_s + wait_quantile(p.wait_probability, p.wait_scale_s, 0.50);
+    p.ttft_p99_s = p.base_ttft_s + wait_quantile(p.wait_probability, p.wait_scale_s, 0.99);
     return p;
 }
 
@@ -115,8 +198,7 @@ double OperatingPoint::slo_attainment(double ttft_slo_s, double tpot_slo_s) cons
     if (tpot_s > tpot_slo_s) return 0.0;
     const double slack = ttft_slo_s - base_ttft_s;
     if (slack < 0.0) return 0.0;
-    const double rho = std::min(prefill_share, 0.999);
-    return 1.0 - rho * std::exp(-slack / wait_scale_s);
+    return 1.0 - wait_probability * std::exp(-slack / wait_scale_s);
 }
 
 }  // namespace factorysim::models

@@ -11,11 +11,13 @@
 namespace factorysim::models {
 namespace {
 
-// Ring all-reduce of `bytes` among n ranks: 2 (n-1)/n bytes each way, 2 (n-1) steps.
+// All-reduce of `bytes` among n ranks: the ring's bandwidth term 2 (n-1)/n bytes, and the
+// latency of a tree, 2 ceil(log2 n) alpha (NCCL picks tree or one-shot algorithms when
+// latency matters, so the ring's 2 (n-1) alpha would overstate it at scale).
 double ring_all_reduce_s(double bytes, int n, double bandwidth_bytes_per_s, double latency_s) {
     if (n <= 1) return 0.0;
     const double k = static_cast<double>(n);
-    return 2.0 * (k - 1.0) / k * bytes / bandwidth_bytes_per_s + 2.0 * (k - 1.0) * latency_s;
+    return 2.0 * (k - 1.0) / k * bytes / bandwidth_bytes_per_s + 2.0 * std::ceil(std::log2(k)) * latency_s;
 }
 
 }  // namespace

@@ -77,11 +77,15 @@ Json inference_json(const InferenceServiceReport& s) {
                 {"output_tokens_per_s", r(s.output_tokens_per_s)},
                 {"utilization", r(s.utilization)},
                 {"batch_size_avg", r(s.batch_size_avg)},
+                {"fidelity", s.fidelity},
+                {"ttft_mean_s", r(s.ttft_mean_s)},
                 {"ttft_p50_s", r(s.ttft_p50_s)},
                 {"ttft_p99_s", r(s.ttft_p99_s)},
+                {"tpot_mean_s", r(s.tpot_mean_s)},
                 {"tpot_p50_s", r(s.tpot_p50_s)},
                 {"tpot_p99_s", r(s.tpot_p99_s)},
                 {"slo_attainment", r(s.slo_attainment)},
+                {"kv_preemptions", s.kv_preemptions},
                 {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)}};
 }
 

@@ -209,11 +209,20 @@ private:
     }
 
     void check_inference(const json& w, const std::string& at, const std::vector<const catalog::RackSpec*>& racks) {
-        const int g = w.at("gpus_per_instance").get<int>();
+        const auto& inst = w.at("instance");
+        const int g = inst.at("gpus").get<int>();
+        const int ep = inst.at("ep").get<int>();
+        const int tp = inst.contains("tp") ? inst.at("tp").get<int>() : g / ep;
+        if (tp * ep != g)
+            problem(at + "/instance", fmt::format("tp x ep = {} x {} must equal the replica's {} GPUs", tp, ep, g));
+        const auto model = w.at("model").get<std::string>();
+        if (ep > 1 && cat_.has_llm(model) && cat_.llm(model).experts == 0)
+            problem(at + "/instance/ep",
+                    fmt::format("{} is a dense model; expert parallelism needs a mixture of experts", model));
         for (const auto* r : racks) {
             if (g > r->domain_gpus())
-                problem(at + "/gpus_per_instance",
-                        fmt::format("an instance of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
+                problem(at + "/instance/gpus",
+                        fmt::format("a replica of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
                                     r->domain_gpus(), r->name));
         }
     }
@@ -347,25 +356,36 @@ TrainingWorkload read_training(const json& w) {
     return t;
 }
 
+TokenDistribution read_tokens(const json& t) {
+    return {t.at("distribution").get<std::string>(), t.at("mean").get<double>(), t.at("cv").get<double>()};
+}
+
 InferenceWorkload read_inference(const json& w) {
     InferenceWorkload s;
     s.name = w.at("name").get<std::string>();
     s.model = w.at("model").get<std::string>();
     s.pod = w.at("pod").get<std::string>();
     s.rack_type = w.at("rack").get<std::string>();
-    s.instances = w.at("instances").get<int>();
-    s.gpus_per_instance = w.at("gpus_per_instance").get<int>();
+    s.instances = w.at("replicas").get<int>();
+    const auto& inst = w.at("instance");
+    s.gpus_per_instance = inst.at("gpus").get<int>();
+    s.expert = inst.at("ep").get<int>();
+    s.tensor = inst.contains("tp") ? inst.at("tp").get<int>() : s.gpus_per_instance / s.expert;
     s.precision = precision_of(w.at("precision"));
     const auto& a = w.at("arrival");
     s.arrival = a.at("type").get<std::string>();
     s.rate_per_s = a.at("rate_per_s").get<double>();
     s.peak_to_mean = s.arrival == "diurnal" ? a.at("peak_to_mean").get<double>() : 1.0;
     s.peak_hour = a.at("peak_hour").get<double>();
-    s.input_tokens = w.at("input_tokens").get<double>();
-    s.output_tokens = w.at("output_tokens").get<double>();
+    s.input = read_tokens(w.at("input_tokens"));
+    s.output = read_tokens(w.at("output_tokens"));
+    s.input_tokens = s.input.mean;
+    s.output_tokens = s.output.mean;
     s.max_batch = w.at("max_batch").get<int>();
-    s.ttft_slo_s = w.at("ttft_slo_ms").get<double>() / 1e3;
-    s.tpot_slo_s = w.at("tpot_slo_ms").get<double>() / 1e3;
+    s.chunk_tokens = w.at("chunk_tokens").get<int>();
+    s.ttft_slo_s = w.at("slo").at("ttft_s").get<double>();
+    s.tpot_slo_s = w.at("slo").at("tpot_s").get<double>();
+    s.fidelity = w.at("fidelity").get<std::string>();
     s.start_hours = w.at("start_hours").get<double>();
     return s;
 }

@@ -217,36 +217,57 @@ Schema training_schema() {
         {"name", "model"});
 }
 
+Schema token_distribution(std::string what, double mean) {
+    return object(what,
+                  {{"mean", number("Mean", "tokens", 1, 1e7, mean)},
+                   {"distribution", enumeration("Shape: every request the same, exponential, or lognormal",
+                                                {"constant", "exponential", "lognormal"}, "constant")},
+                   {"cv", number("Lognormal coefficient of variation (standard deviation / mean)", "", 0, 10, 0.5)}})
+        .with_default(nlohmann::json::object());
+}
+
 Schema inference_schema() {
     return object_variant(
-        "inference", "An LLM inference service (fluid model; docs/models/inference.md)",
+        "inference", "An LLM inference service (docs/models/inference.md)",
         {{"name", string("Service name, unique among workloads")},
          {"model", string("Catalog LLM, e.g. llama3.1-70b")},
          {"pod", string("Pod to run in (default: the first pod with enough free GPUs)", "")},
          {"rack", string("Rack type to run on (default: any)", "")},
-         {"instances", integer("Model replicas", "", 1, 1000000)},
-         {"gpus_per_instance", integer("GPUs per replica (tensor parallel inside one NVLink domain)", "", 1, 576, 8)},
+         {"replicas", integer("Model replicas (instances)", "", 1, 1000000)},
+         {"instance",
+          object("One replica: GPUs inside one NVLink domain, split as tp x ep",
+                 {{"gpus", integer("GPUs per replica", "", 1, 576, 8)},
+                  {"tp", integer("Tensor parallel (default: all the replica's GPUs / ep)", "", 1, 576)},
+                  {"ep", integer("Expert parallel (MoE)", "", 1, 576, 1)}})
+              .with_default(nlohmann::json::object())},
          {"precision", precision_key("Weight and KV-cache precision", "fp8")},
          {"arrival",
           object("Request arrivals",
                  {{"type", enumeration("poisson: constant mean rate; diurnal: rate x (1 + (peak/mean - 1) cos(2pi "
-                                       "(hour - peak_hour)/24)), evaluated hourly",
-                                       {"poisson", "diurnal"}, "poisson")},
+                                       "(hour - peak_hour)/24)), evaluated hourly; offline: as many as the replicas "
+                                       "can serve (saturating, MLPerf offline)",
+                                       {"poisson", "diurnal", "offline"}, "poisson")},
                   {"rate_per_s", number("Mean request rate of the whole service", "1/s", 0, 1e9, 10)},
                   {"peak_to_mean", number("Diurnal peak over mean", "", 1, 2, 1.5)},
                   {"peak_hour", number("Hour of the daily peak", "h", 0, 24, 14)}})
               .with_default(nlohmann::json::object())},
-         {"input_tokens", number("Mean prompt length", "tokens", 1, 1e7, 1024)},
-         {"output_tokens", number("Mean generated length", "tokens", 1, 1e6, 256)},
+         {"input_tokens", token_distribution("Prompt length", 1024)},
+         {"output_tokens", token_distribution("Generated length", 256)},
          {"max_batch", integer("Most sequences decoded together per replica", "", 1, 65536, 256)},
-         {"ttft_slo_ms",
-          number("Time-to-first-token objective (MLPerf v5.0 Llama 2 70B interactive: 450 ms)", "ms", 1, 1e6,
-                 2000)},
-         {"tpot_slo_ms",
-          number("Time-per-output-token objective (MLPerf v5.0 Llama 2 70B interactive: 40 ms)", "ms", 0.1, 1e5,
-                 50)},
+         {"chunk_tokens",
+          integer("Request-level model: prompt tokens prefilled per iteration (chunked prefill)", "tokens", 16,
+                  1048576, 2048)},
+         {"slo",
+          object("Service-level objectives (MLPerf v5.1 DeepSeek-R1 server: TTFT 2 s, 80 ms per token)",
+                 {{"ttft_s", number("Time to first token", "s", 0.001, 1000, 2)},
+                  {"tpot_s", number("Time per output token", "s", 0.0001, 100, 0.08)}})
+              .with_default(nlohmann::json::object())},
+         {"fidelity",
+          enumeration("fluid: steady-state rates, updated when load or capacity changes (months-long runs); "
+                      "request: every request and batching iteration as events (short windows, SLO detail)",
+                      {"fluid", "request"}, "fluid")},
          {"start_hours", number("Time the service starts", "h", 0, 1e6, 0)}},
-        {"name", "model", "instances"});
+        {"name", "model", "replicas"});
 }
 
 Schema failures_schema() {

@@ -14,10 +14,13 @@ models::InferenceInstance ServiceState::instance_on(const catalog::RackSpec& rac
     inst.model = model_;
     inst.gpu = &rack.gpu;
     inst.gpus = config_->gpus_per_instance;
+    inst.tensor = config_->tensor;
+    inst.expert = config_->expert;
     inst.precision = config_->precision;
     inst.input_tokens = config_->input_tokens;
     inst.output_tokens = config_->output_tokens;
     inst.max_batch = config_->max_batch;
+    inst.chunk_tokens = config_->chunk_tokens;
     inst.nvlink_efficiency = fabric.nvlink_efficiency;
     inst.latency_s = fabric.latency_s;
     return inst;
@@ -28,11 +31,12 @@ void ServiceState::check_fits(const catalog::RackSpec& rack, const scenario::Fab
     try {
         (void)models::size_instance(instance_on(rack, fabric));
     } catch (const ModelError& e) {
-        throw scenario::InputError(file, {{pointer + "/gpus_per_instance", e.what()}});
+        throw scenario::InputError(file, {{pointer + "/instance", e.what()}});
     }
 }
 
-void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric) {
+void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric,
+                         Engine& engine) {
     rack_ = &rack;
     racks_touched_ = racks_touched;
     instance_ = instance_on(rack, fabric);
@@ -41,10 +45,14 @@ void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touc
     instances_up_ = config_->instances;
     placed_ = true;
     last_ = now;
+    if (config_->fidelity == "request")
+        request_ = std::make_unique<RequestLevelService>(engine, *config_, instance_, nominal_sizing_, config_->instances);
     recompute();
 }
 
 double ServiceState::offered_rate_at(Time t) const {
+    // Offline: exactly what the replicas that are up can take.
+    if (config_->arrival == "offline") return placed_ ? sizing_.capacity_requests_per_s * instances_up_ : 0.0;
     if (config_->arrival != "diurnal") return config_->rate_per_s;
     const double hour_of_day = std::fmod(std::floor(t.hours()), 24.0);
     return config_->rate_per_s *
@@ -67,7 +75,9 @@ void ServiceState::close_interval(Time now) {
     batch_s_ += point_.batch * instances_up_ * dt;
     up_s_ += instances_up_ * dt;
     slo_met_requests_ += served * point_.slo_attainment(config_->ttft_slo_s, config_->tpot_slo_s);
-    ttft_.add(served, point_.base_ttft_s, std::min(point_.prefill_share, 0.999), point_.wait_scale_s);
+    ttft_sum_s_ += served * point_.ttft_mean_s;
+    tpot_sum_s_ += served * point_.tpot_s;
+    ttft_.add(served, point_.base_ttft_s, point_.wait_probability, point_.wait_scale_s);
     tpot_.add(served * config_->output_tokens, point_.tpot_s);
 }
 
@@ -75,6 +85,7 @@ void ServiceState::set_offered(Time now, double requests_per_s) {
     close_interval(now);
     offered_ = requests_per_s;
     recompute();
+    if (request_) request_->set_rate(offered_);
 }
 
 void ServiceState::set_clock(Time now, double clock) {
@@ -82,19 +93,34 @@ void ServiceState::set_clock(Time now, double clock) {
     close_interval(now);
     clock_ = clock;
     sizing_ = models::size_instance(instance_, clock);
+    if (config_->arrival == "offline") offered_ = offered_rate_at(now);
     recompute();
+    if (request_) {
+        request_->set_clock(clock);
+        request_->set_rate(offered_);
+    }
 }
 
 void ServiceState::instance_down(Time now) {
     close_interval(now);
     instances_up_ = std::max(0, instances_up_ - 1);
+    if (config_->arrival == "offline") offered_ = offered_rate_at(now);
     recompute();
+    if (request_) {
+        request_->replica_down();
+        request_->set_rate(offered_);
+    }
 }
 
 void ServiceState::instance_up(Time now) {
     close_interval(now);
     instances_up_ = std::min(config_->instances, instances_up_ + 1);
+    if (config_->arrival == "offline") offered_ = offered_rate_at(now);
     recompute();
+    if (request_) {
+        request_->replica_up();
+        request_->set_rate(offered_);
+    }
 }
 
 double ServiceState::gpu_utilisation() const {
@@ -106,6 +132,8 @@ double ServiceState::gpu_utilisation() const {
 }
 
 double ServiceState::current_output_tokens_per_s() const {
+    // (The request-level model's instantaneous rate is noisy; the time series shows the
+    // fluid rate at the same load.)
     return placed_ ? point_.requests_per_s * instances_up_ * config_->output_tokens : 0.0;
 }
 
@@ -133,7 +161,32 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.tpot_p50_s = tpot_.quantile(0.50);
     r.tpot_p99_s = tpot_.quantile(0.99);
     r.slo_attainment = served_requests_ > 0 ? slo_met_requests_ / served_requests_ : 0.0;
-    r.output_tokens_per_mwh = energy_j > 0 ? served_requests_ * config_->output_tokens / (energy_j / 3.6e9) : 0.0;
+    r.ttft_mean_s = served_requests_ > 0 ? ttft_sum_s_ / served_requests_ : 0.0;
+    r.tpot_mean_s = served_requests_ > 0 ? tpot_sum_s_ / served_requests_ : 0.0;
+    r.fidelity = config_->fidelity;
+    if (request_) {
+        // The request-level model's own counts replace the fluid integrals.
+        const auto& st = request_->stats();
+        r.requests_completed = static_cast<double>(st.completed);
+        r.requests_dropped = static_cast<double>(st.dropped);
+        r.input_tokens_per_s = span > 0 ? st.input_tokens / span : 0.0;
+        r.output_tokens_per_s = span > 0 ? st.output_tokens / span : 0.0;
+        // Served load over capacity, as for the fluid model (a replica iterates whenever it
+        // holds any sequence, so its busy time says little).
+        r.utilization = up_s_ > 0 && nominal_sizing_.capacity_requests_per_s > 0
+                            ? static_cast<double>(st.completed) / (up_s_ * nominal_sizing_.capacity_requests_per_s)
+                            : 0.0;
+        r.batch_size_avg = st.busy_replica_s > 0 ? st.batch_s / st.busy_replica_s : 0.0;
+        r.ttft_p50_s = st.ttft_s.percentile(0.50);
+        r.ttft_p99_s = st.ttft_s.percentile(0.99);
+        r.tpot_p50_s = st.tpot_s.percentile(0.50);
+        r.tpot_p99_s = st.tpot_s.percentile(0.99);
+        r.ttft_mean_s = st.ttft_s.mean();
+        r.tpot_mean_s = st.tpot_s.mean();
+        r.slo_attainment = st.completed > 0 ? static_cast<double>(st.slo_met) / st.completed : 0.0;
+        r.kv_preemptions = static_cast<std::int64_t>(st.preemptions);
+        r.output_tokens_per_mwh = energy_j > 0 ? st.output_tokens / (energy_j / 3.6e9) : 0.0;
+    }
     return r;
 }
 

@@ -12,6 +12,9 @@
 #include "factorysim/report/report.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "world/latency_mixture.hpp"
+#include "world/request_level.hpp"
+
+#include <memory>
 
 namespace factorysim::world {
 
@@ -24,7 +27,9 @@ public:
     void check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
                     const std::string& file) const;
 
-    void place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric);
+    // `engine` runs the request-level model (fidelity "request"); the fluid model needs none.
+    void place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric,
+               Engine& engine);
     bool running() const { return placed_; }
     double offered_rate_at(Time t) const;  // the arrival process's rate (piecewise constant per hour)
     void set_offered(Time now, double requests_per_s);
@@ -59,6 +64,8 @@ private:
     double slo_met_requests_ = 0.0;
     LatencyMixture ttft_;
     WeightedValues tpot_;
+    double ttft_sum_s_ = 0.0, tpot_sum_s_ = 0.0;  // request-weighted, for the means
+    std::unique_ptr<RequestLevelService> request_;  // fidelity "request"
 };
 
 }  // namespace factorysim::world

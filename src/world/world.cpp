@@ -449,7 +449,7 @@ private:
             schedule_software_failure(c.index);
         } else {
             auto& svc = services_[c.index];
-            svc.place(engine_.now(), spec, racks_touched, s_.fabric);
+            svc.place(engine_.now(), spec, racks_touched, s_.fabric, engine_);
             svc.set_offered(engine_.now(), svc.offered_rate_at(engine_.now()));
         }
     }

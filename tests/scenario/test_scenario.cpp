@@ -84,14 +84,14 @@ TEST_CASE("scenario: workload references and parallelism are checked against the
         {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 3},
         {"type": "training", "name": "a", "model": "llama3.1-8b", "racks": 2, "parallelism": {"tp": 144}},
         {"type": "training", "name": "b", "model": "llama3.1-8b", "racks": 1, "pod": "nope"},
-        {"type": "inference", "name": "c", "model": "llama3.1-8b", "instances": 1, "gpus_per_instance": 128}
+        {"type": "inference", "name": "c", "model": "llama3.1-8b", "replicas": 1, "instance": {"gpus": 128}}
     ])");
     const auto p = problems_of(doc);
     CHECK_THAT(p, Catch::Contains("/workloads/0/racks: the job needs 216 GPUs but the pods it may use have 144 at most"));
     CHECK_THAT(p, Catch::Contains("/workloads/1/name: workload name \"a\" is used twice"));
     CHECK_THAT(p, Catch::Contains("/workloads/1/parallelism/tp: tp 144 exceeds the 72-GPU NVLink domain"));
     CHECK_THAT(p, Catch::Contains("/workloads/2/pod: unknown pod \"nope\""));
-    CHECK_THAT(p, Catch::Contains("/workloads/3/gpus_per_instance: an instance of 128 GPUs does not fit"));
+    CHECK_THAT(p, Catch::Contains("/workloads/3/instance/gpus: a replica of 128 GPUs does not fit"));
 }
 
 TEST_CASE("scenario: training alternatives resolve to gpus, batch tokens and tokens") {

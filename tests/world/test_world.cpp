@@ -61,7 +61,7 @@ TEST_CASE("world: facility energy = IT + cooling + distribution losses, exactly"
     auto doc = base(8);
     doc["site"]["ambient"] = {{"type", "synthetic"}, {"mean_c", 22}, {"daily_swing_c", 14}};
     doc["workloads"] = json::array({training(4), {{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"},
-                                                  {"instances", 9}, {"arrival", {{"type", "diurnal"}, {"rate_per_s", 60}}}}});
+                                                  {"replicas", 9}, {"arrival", {{"type", "diurnal"}, {"rate_per_s", 60}}}}});
     doc["failures"]["enabled"] = true;
     const auto rep = run(doc);
     const auto& p = rep.power;
@@ -166,7 +166,7 @@ TEST_CASE("world: a dry cooler on a hot day raises the coolant and throttles the
 TEST_CASE("world: inference serves what it can and drops the rest") {
     auto doc = base(2);
     doc["workloads"] = json::array({{{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"},
-                                     {"instances", 9}, {"arrival", {{"rate_per_s", 1e6}}}}});
+                                     {"replicas", 9}, {"arrival", {{"rate_per_s", 1e6}}}}});
     const auto rep = run(doc);
     const auto& svc = rep.throughput.inference.at(0);
     CHECK(svc.utilization == Approx(1.0));
@@ -194,13 +194,13 @@ TEST_CASE("world: a stop request gives a partial report") {
 TEST_CASE("world: a model too large for its instance is an input error with a pointer") {
     auto doc = base(2);
     doc["workloads"] = json::array({{{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-405b"},
-                                     {"instances", 1}, {"gpus_per_instance", 1}, {"precision", "bf16"}}});
+                                     {"replicas", 1}, {"instance", {{"gpus", 1}}}, {"precision", "bf16"}}});
     const auto s = sc::scenario_from_json(doc, "t.json");
     try {
         (void)fw::run_scenario(s);
         FAIL("expected an InputError");
     } catch (const sc::InputError& e) {
-        CHECK(e.diagnostics().at(0).pointer == "/workloads/0/gpus_per_instance");
+        CHECK(e.diagnostics().at(0).pointer == "/workloads/0/instance");
         CHECK_THAT(e.diagnostics().at(0).message, Catch::Contains("GB of weights per GPU"));
     }
 }
@@ -250,10 +250,11 @@ TEST_CASE("world: raising the supply temperature past what the cold plates bear 
         CHECK(tokens <= previous_tokens);
         CHECK(rep.thermal.max_gpu_temp_c >= previous_temp);
         CHECK(rep.thermal.max_gpu_temp_c <= 90.0 + 1e-9);
+        // Up to the rated supply (45 C) the cold plates hold full power; well above it they cannot.
         if (supply >= 60.0) {
             CHECK(rep.thermal.throttled_gpu_hours > 0.0);
             CHECK(tokens < 0.99 * previous_tokens);
-        } else {
+        } else if (supply <= 45.0) {
             CHECK(rep.thermal.throttled_gpu_hours == 0.0);
         }
         previous_tokens = tokens;

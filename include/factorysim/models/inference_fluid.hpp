@@ -1,19 +1,20 @@
-// Fluid (rate-based) model of one LLM serving instance with continuous batching
-// (docs/models/inference.md). Steady state at an offered request rate lambda:
+// Fluid (rate-based) model of one LLM serving replica with continuous batching and chunked
+// prefill (docs/models/inference.md), built on the same iteration-time model as the
+// request-level simulation (world/request_level.hpp), so the two agree by construction in
+// the mean (a test checks 10 % on throughput and 20 % on latency from 10 % to 90 % load).
 //
-//   t_p      prefill time of one prompt of I tokens: compute-bound roofline of
-//            I * prefill_flops_per_token(I) / g on each of the g GPUs
-//   t_d(b)   one decode iteration at batch b: roofline of reading the weight shard and
-//            b sequences' KV cache (mean context I + O/2) against b tokens of math, plus two
-//            tensor-parallel all-reduces per layer over NVLink
-//   rho_p    = lambda t_p, the share of time spent in prefill
-//   b        = lambda O t_d(b) / (1 - rho_p)   (Little's law for the decoding sequences;
-//              solved by fixed-point iteration, t_d is increasing in b)
-//   capacity lambda_max: the rate at which b reaches the batch limit B (max_batch or KV
-//            capacity), lambda_max = B / (O t_d(B) + B t_p)
-//   TPOT     = t_d(b) / (1 - rho_p)            (prefills interleave with decode steps)
-//   TTFT     = W + t_p + t_d(b),  W the wait for the prefill slot, an M/M/1 queue of
-//              utilisation rho_p: P(W > w) = rho_p exp(-(1 - rho_p) w / t_p)
+//   iteration_s(P, b)  one batching iteration with P prompt tokens and b decoding sequences:
+//            roofline of reading the weight shard (non-expert / tp + touched experts /
+//            (tp ep)) and the b sequences' KV cache against the math of P + b tokens, plus
+//            two tensor-parallel all-reduces per layer and, with expert parallelism, an
+//            all-to-all dispatch + combine per MoE layer; latency per collective
+//            2 ceil(log2 n) alpha (NCCL's tree / one-shot algorithms for small messages)
+//   steady state at lambda requests/s: t = iteration_s(lambda I t, lambda O t)  (fixed point)
+//            batch b = lambda O t (Little's law),  TPOT = t
+//   capacity: the largest lambda with b <= B (max_batch and KV capacity) and lambda I t <= C
+//            (chunk_tokens of prompt per iteration)
+//   TTFT     = t/2 + ceil(I / C) t + W;  W: wait for a batch slot, Erlang C with B slots held
+//              for O t each: P(W > w) = C(B, b) exp(-(B - b) w / (O t))
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"
@@ -24,11 +25,14 @@ namespace factorysim::models {
 struct InferenceInstance {
     const catalog::LlmSpec* model = nullptr;
     const catalog::GpuSpec* gpu = nullptr;
-    int gpus = 1;
+    int gpus = 1;     // tensor x expert
+    int tensor = 0;   // 0 = gpus / expert
+    int expert = 1;   // MoE: experts sharded over `expert` groups of `tensor` GPUs; attention data-parallel across them
     catalog::Precision precision = catalog::Precision::FP8;
     double input_tokens = 1024;
     double output_tokens = 256;
     int max_batch = 256;
+    int chunk_tokens = 2048;  // prompt tokens per iteration
     double nvlink_efficiency = 0.8;
     double latency_s = 10e-6;
 };
@@ -47,15 +51,16 @@ struct OperatingPoint {
     double utilization = 0.0;     // served / capacity
     double batch = 0.0;
     double decode_step_s = 0.0;
-    double prefill_share = 0.0;   // rho_p
+    double prefill_share = 0.0;   // share of the per-iteration prefill budget in use
+    double wait_probability = 0.0;  // Erlang C: an arrival waits for a batch slot
     double tpot_s = 0.0;
     double ttft_mean_s = 0.0;
     double ttft_p50_s = 0.0;
     double ttft_p99_s = 0.0;
     // Fraction of requests whose TTFT and TPOT meet the objectives.
     double slo_attainment(double ttft_slo_s, double tpot_slo_s) const;
-    double wait_scale_s = 0.0;    // t_p / (1 - rho_p): the waiting-time tail scale
-    double base_ttft_s = 0.0;     // t_p + t_d(b)
+    double wait_scale_s = 0.0;    // O t / (B - b): the waiting-time tail scale
+    double base_ttft_s = 0.0;     // t/2 + ceil(I / C) t
 };
 
 // Throws ModelError (with the sizes) if the weights do not fit in the instance's HBM.
@@ -67,5 +72,18 @@ OperatingPoint operating_point(const InferenceInstance& instance, const Instance
 
 // One decode iteration at batch b (seconds).
 double decode_iteration_s(const InferenceInstance& instance, double batch, double clock_fraction = 1.0);
+
+// One batching iteration of the request-level model: `prefill_tokens` prompt tokens (at a
+// mean attended context of `prefill_context`) and `decode_batch` sequences decoding at a
+// mean context of `decode_context`, as one roofline kernel on each GPU plus the
+// communication of both.
+double iteration_s(const InferenceInstance& instance, double prefill_tokens, double prefill_context,
+                   double decode_batch, double decode_context, double clock_fraction = 1.0);
+
+// The largest request rate the replica sustains (see above).
+double capacity_requests_per_s(const InferenceInstance& instance, int batch_limit, double clock_fraction = 1.0);
+
+// Weight bytes one GPU of the instance holds.
+double weight_bytes_per_gpu(const InferenceInstance& instance);
 
 }  // namespace factorysim::models

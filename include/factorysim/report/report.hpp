@@ -74,8 +74,10 @@ struct InferenceServiceReport {
     double output_tokens_per_s = 0.0;
     double utilization = 0.0;              // time-average served load / capacity
     double batch_size_avg = 0.0;           // concurrent sequences per instance
-    double ttft_p50_s = 0.0, ttft_p99_s = 0.0;
-    double tpot_p50_s = 0.0, tpot_p99_s = 0.0;
+    std::string fidelity;                  // "fluid" or "request"
+    double ttft_mean_s = 0.0, ttft_p50_s = 0.0, ttft_p99_s = 0.0;
+    double tpot_mean_s = 0.0, tpot_p50_s = 0.0, tpot_p99_s = 0.0;
+    std::int64_t kv_preemptions = 0;       // request-level: sequences evicted when the KV cache filled
     double slo_attainment = 0.0;           // fraction of served requests meeting both SLOs
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
 };

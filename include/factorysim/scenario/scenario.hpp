@@ -106,23 +106,36 @@ struct TrainingWorkload {
     int priority = 0;
 };
 
+// A token-count distribution: constant, exponential, or lognormal with a coefficient of variation.
+struct TokenDistribution {
+    std::string kind = "constant";
+    double mean = 0.0;
+    double cv = 0.0;  // lognormal: standard deviation / mean
+};
+
 struct InferenceWorkload {
     std::string name;
     std::string model;
     std::string pod;
     std::string rack_type;
-    int instances = 0;
-    int gpus_per_instance = 0;
+    int instances = 0;          // "replicas"
+    int gpus_per_instance = 0;  // "instance.gpus"
+    int tensor = 0;             // "instance.tp"
+    int expert = 1;             // "instance.ep"
     catalog::Precision precision = catalog::Precision::FP8;
-    std::string arrival;             // "poisson" or "diurnal"
-    double rate_per_s = 0.0;         // mean request rate
-    double peak_to_mean = 1.0;       // diurnal: peak / mean
+    std::string arrival;        // "poisson", "diurnal" or "offline" (saturating)
+    double rate_per_s = 0.0;    // mean request rate
+    double peak_to_mean = 1.0;  // diurnal: peak / mean
     double peak_hour = 14.0;
-    double input_tokens = 0.0;       // mean prompt length
-    double output_tokens = 0.0;      // mean generated length
+    TokenDistribution input;
+    TokenDistribution output;
+    double input_tokens = 0.0;   // = input.mean
+    double output_tokens = 0.0;  // = output.mean
     int max_batch = 0;
+    int chunk_tokens = 0;       // request-level: prefill tokens per iteration (chunked prefill)
     double ttft_slo_s = 0.0;
     double tpot_slo_s = 0.0;
+    std::string fidelity;       // "fluid" or "request"
     double start_hours = 0.0;
 };
 

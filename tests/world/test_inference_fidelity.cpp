@@ -1,0 +1,103 @@
+// The request-level and fluid inference models against each other and against queueing
+// facts: agreement from 10 % to 90 % load, Little's law, latency growing without bound past
+// capacity, the KV cache capping the batch.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "factorysim/models/inference_fluid.hpp"
+#include "factorysim/scenario/scenario.hpp"
+#include "factorysim/world/world.hpp"
+
+using nlohmann::json;
+namespace sc = factorysim::scenario;
+namespace fw = factorysim::world;
+
+namespace {
+
+json service_doc(double rate, const std::string& fidelity, double hours = 1.0) {
+    json doc = json::parse(R"({"name": "svc", "failures": {"enabled": false},
+        "pods": [{"name": "p", "rack": "gb300_nvl72", "racks": 1}],
+        "workloads": [{"type": "inference", "name": "s", "model": "llama3.1-70b", "replicas": 1,
+                       "instance": {"gpus": 8}, "precision": "fp8", "max_batch": 128,
+                       "input_tokens": {"mean": 1024}, "output_tokens": {"mean": 256}}]})");
+    doc["horizon_hours"] = hours;
+    doc["workloads"][0]["arrival"] = {{"rate_per_s", rate}};
+    doc["workloads"][0]["fidelity"] = fidelity;
+    return doc;
+}
+
+factorysim::report::InferenceServiceReport serve(const json& doc) {
+    return fw::run_scenario(sc::scenario_from_json(doc, "svc.json")).throughput.inference.at(0);
+}
+
+double capacity() {
+    // Offline (saturating) fluid run: requests per second at capacity.
+    auto doc = service_doc(0, "fluid");
+    doc["workloads"][0]["arrival"] = {{"type", "offline"}};
+    return serve(doc).requests_completed / 3600.0;
+}
+
+}  // namespace
+
+// "Mean latency" is the mean request latency, first token plus the other 255 tokens. Time
+// to first token alone agrees within 20 % up to 70 % load; at 90 % the fluid model's
+// Erlang-C wait for a batch slot is too optimistic (0.043 s vs 0.117 s in the request-level
+// model), which is checked as a known, bounded gap rather than hidden.
+TEST_CASE("inference: request-level and fluid agree within 10 % on throughput, 20 % on mean latency, 10-90 % load") {
+    const double cap = capacity();
+    REQUIRE(cap > 1.0);
+    for (double load : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+        INFO("load " << load);
+        const auto fluid = serve(service_doc(load * cap, "fluid"));
+        const auto request = serve(service_doc(load * cap, "request"));
+        CHECK(request.output_tokens_per_s == Approx(fluid.output_tokens_per_s).epsilon(0.10));
+        CHECK(request.tpot_mean_s == Approx(fluid.tpot_mean_s).epsilon(0.20));
+        const double e2e_fluid = fluid.ttft_mean_s + 255 * fluid.tpot_mean_s;
+        const double e2e_request = request.ttft_mean_s + 255 * request.tpot_mean_s;
+        CHECK(e2e_request == Approx(e2e_fluid).epsilon(0.20));
+        if (load <= 0.7)
+            CHECK(request.ttft_mean_s == Approx(fluid.ttft_mean_s).epsilon(0.20));
+        else
+            CHECK(request.ttft_mean_s < 4.0 * fluid.ttft_mean_s);
+        CHECK(request.fidelity == "request");
+    }
+}
+
+TEST_CASE("inference: Little's law in the request-level model (batch = throughput x time in system)") {
+    const double cap = capacity();
+    const auto r = serve(service_doc(0.6 * cap, "request", 2.0));
+    const double requests_per_s = r.requests_completed / 7200.0;
+    // Each request spends TTFT + (O - 1) TPOT in the batch (from admission, minus the small
+    // wait before admission), so the mean batch is rate x that time.
+    const double in_system_s = r.ttft_mean_s + 255 * r.tpot_mean_s;
+    CHECK(r.batch_size_avg == Approx(requests_per_s * in_system_s).epsilon(0.05));
+}
+
+TEST_CASE("inference: past capacity the request-level latency grows without bound") {
+    const double cap = capacity();
+    const auto short_run = serve(service_doc(1.3 * cap, "request", 0.25));
+    const auto long_run = serve(service_doc(1.3 * cap, "request", 1.0));
+    CHECK(long_run.ttft_p50_s > 2.0 * short_run.ttft_p50_s);
+    CHECK(long_run.ttft_p50_s > 60.0);
+    // Throughput saturates at capacity.
+    CHECK(long_run.output_tokens_per_s == Approx(cap * 256).epsilon(0.10));
+}
+
+TEST_CASE("inference: the KV cache left after the weights caps the batch") {
+    factorysim::models::InferenceInstance inst;
+    inst.model = &factorysim::catalog::Catalog::builtin().llm("llama3.1-70b");
+    inst.gpu = &factorysim::catalog::Catalog::builtin().rack("hgx_h100").gpu;
+    inst.gpus = 2;
+    inst.precision = factorysim::catalog::Precision::FP8;
+    inst.input_tokens = 8192;
+    inst.output_tokens = 1024;
+    inst.max_batch = 4096;
+    const auto sizing = factorysim::models::size_instance(inst);
+    const double kv_tokens = 2 * (inst.gpu->hbm_usable_gb.value * 1e9 - factorysim::models::weight_bytes_per_gpu(inst)) /
+                             sizing.kv_bytes_per_token_per_gpu / 2;
+    CHECK(sizing.batch_limit < 4096);
+    CHECK(sizing.batch_limit == static_cast<int>(std::floor(kv_tokens / (8192 + 1024))));
+}
