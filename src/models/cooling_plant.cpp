@@ -27,10 +27,14 @@ struct Rejection {
 };
 
 Rejection reject(const scenario::Cooling& c, double heat_w, double needed_c, double ambient_c) {
-    const double dry_c = ambient_c + c.dry_cooler_approach_c;
+    // The heat-rejection sink: dry coolers follow the dry bulb, cooling towers the wet bulb.
+    const double dry_c = c.heat_rejection == "cooling_tower"
+                             ? ambient_c - c.wet_bulb_depression_c + c.tower_approach_c
+                             : ambient_c + c.dry_cooler_approach_c;
     Rejection r;
     r.leaving_c = needed_c;
-    if (c.heat_rejection == "chiller" || (c.heat_rejection == "hybrid" && dry_c > needed_c)) {
+    const bool backed_by_chiller = c.heat_rejection == "hybrid" || c.heat_rejection == "cooling_tower";
+    if (c.heat_rejection == "chiller" || (backed_by_chiller && dry_c > needed_c)) {
         r.free = false;
         r.chiller_w = heat_w / chiller_cop(c.chiller_carnot_fraction, needed_c, dry_c);
     } else if (dry_c > needed_c) {  // dry cooler only, and too hot outside
@@ -78,6 +82,12 @@ PlantState plant_state(const scenario::Cooling& c, double it_w, double ambient_c
                                                       : pump_design_w;
     s.fan_w = design_air_w > 0 ? affinity_w(c.fan_w_per_kw * design_air_w / 1e3, q_air / design_air_w) : 0.0;
     s.dry_cooler_w = c.dry_cooler_fan_w_per_kw * (it_w + s.chiller_w) / 1e3;
+    if (c.heat_rejection == "cooling_tower") {
+        // Evaporation carries the rejected heat (IT + compressor work) away; blowdown adds
+        // 1 / (cycles - 1) of it to keep the dissolved solids in check.
+        const double evaporated_kg_per_s = (it_w + s.chiller_w) / water_latent_heat_j_per_kg;
+        s.water_l_per_s = evaporated_kg_per_s / water_kg_per_l * (1.0 + 1.0 / (c.cycles_of_concentration - 1.0));
+    }
     s.cooling_w = s.pump_w + s.fan_w + s.chiller_w + s.dry_cooler_w;
     s.facility_w = it_w / (c.ups_efficiency * c.transformer_efficiency) + s.cooling_w / c.transformer_efficiency;
     s.distribution_loss_w = s.facility_w - it_w - s.cooling_w;

@@ -129,6 +129,8 @@ nlohmann::ordered_json to_json(const Report& rep) {
                           {"free_cooling_fraction", r(th.free_cooling_fraction)},
                           {"throttled_gpu_hours", r(th.throttled_gpu_hours)},
                           {"heat_to_liquid_fraction", r(th.heat_to_liquid_fraction)},
+                          {"water_m3", r(th.water_m3)},
+                          {"water_l_per_kwh", r(th.water_l_per_kwh)},
                           {"gpu_heat_generated_mwh", r(th.gpu_heat_generated_mwh)},
                           {"gpu_heat_to_coolant_mwh", r(th.gpu_heat_to_coolant_mwh)},
                           {"gpu_heat_stored_mwh", r(th.gpu_heat_stored_mwh)}};

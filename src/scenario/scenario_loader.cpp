@@ -310,6 +310,9 @@ Cooling read_cooling(const json& c) {
     out.heat_capture_fraction = c.at("heat_capture_fraction").get<double>();
     out.cdu_approach_c = c.at("cdu_approach_c").get<double>();
     out.dry_cooler_approach_c = c.at("dry_cooler_approach_c").get<double>();
+    out.wet_bulb_depression_c = c.at("wet_bulb_depression_c").get<double>();
+    out.tower_approach_c = c.at("tower_approach_c").get<double>();
+    out.cycles_of_concentration = c.at("cycles_of_concentration").get<double>();
     out.chiller_carnot_fraction = c.at("chiller_carnot_fraction").get<double>();
     out.chilled_water_c = c.at("chilled_water_c").get<double>();
     out.pump_w_per_kw = c.at("pump_w_per_kw").get<double>();

@@ -94,8 +94,15 @@ Props cooling_common(const CoolingDefaults& d) {
         {"heat_capture_fraction",
          number("Share of rack heat captured by liquid; the rest goes to room air", "", 0, 1, d.capture)},
         {"heat_rejection", enumeration("How the facility rejects heat: dry cooler (free cooling only), chiller "
-                                       "(always compressor), hybrid (dry cooler when ambient allows, else chiller)",
-                                       {"dry_cooler", "chiller", "hybrid"}, d.rejection)},
+                                       "(always compressor), hybrid (dry cooler when ambient allows, else chiller), "
+                                       "cooling_tower (evaporative, follows the wet bulb, chiller backup; uses water)",
+                                       {"dry_cooler", "chiller", "hybrid", "cooling_tower"}, d.rejection)},
+        {"wet_bulb_depression_c",
+         number("Cooling towers: outdoor dry bulb minus wet bulb (about 5-10 C in temperate climates; estimate)",
+                "degC", 0, 30, 7)},
+        {"tower_approach_c", number("Cooling tower approach: water leaving minus wet bulb", "degC", 1, 15, 4)},
+        {"cycles_of_concentration",
+         number("Cooling tower cycles of concentration (blowdown = evaporation / (cycles - 1))", "", 1.5, 20, 4)},
         {"cdu_approach_c", number("CDU approach: secondary supply minus facility water supply", "degC", 0, 20, 3)},
         {"dry_cooler_approach_c",
          number("Dry cooler approach: water leaving minus outdoor air temperature", "degC", 1, 30, 8)},

@@ -860,6 +860,7 @@ private:
         ambient_c_.set(now, ambient);
         supply_c_.set(now, supply);
         free_cooling_.set(now, plant.free_heat_fraction);
+        water_l_per_s_.set(now, plant.water_l_per_s);
         capped_.set(now, site_capped ? 1.0 : 0.0);
         busy_gpus_.set(now, busy);
         allocated_gpus_.set(now, allocated);
@@ -964,6 +965,8 @@ private:
         th.ambient_avg_c = ambient_c_.average(end);
         th.ambient_max_c = ambient_c_.max();
         th.max_gpu_temp_c = max_gpu_temp_seen_;
+        th.water_m3 = water_l_per_s_.integral_seconds(end) / 1e3;
+        th.water_l_per_kwh = p.it_energy_mwh > 0 ? th.water_m3 * 1e3 / (p.it_energy_mwh * 1e3) : 0.0;
         for (const auto& r : racks_) {
             th.gpu_heat_generated_mwh += r.node.heat_generated_j() * r.spec->gpu_count() / 3.6e9;
             th.gpu_heat_to_coolant_mwh += r.node.heat_to_coolant_j() * r.spec->gpu_count() / 3.6e9;
@@ -1023,7 +1026,7 @@ private:
     Time last_energy_update_ = Time::zero();
     std::set<std::string> warnings_;
     metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_,
-        free_cooling_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
+        free_cooling_, water_l_per_s_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
     report::Report report_;
 };
 

@@ -112,3 +112,19 @@ TEST_CASE("thermal node: the crossing time is where the exponential meets the th
     node.set_power(0.0);
     CHECK(node.time_to_reach(10.0));  // cooling down crosses 10 K from above
 }
+
+TEST_CASE("cooling plant: a cooling tower follows the wet bulb and evaporates the heat it rejects") {
+    auto c = neptune();
+    c.heat_rejection = "cooling_tower";
+    c.wet_bulb_depression_c = 7;
+    c.tower_approach_c = 4;
+    c.cycles_of_concentration = 4;
+    // 35 C outside: the wet bulb is 28 C, the tower delivers 32 C = what the CDU needs: free.
+    const auto s = fm::plant_state(c, 1e6, 35, 1e6);
+    CHECK(s.chiller_w == 0.0);
+    CHECK(s.water_l_per_s == Approx(1e6 / 2.43e6 / 0.997 * (1 + 1.0 / 3)));  // ~0.55 L/s per MW
+    // A dry cooler at 35 C would need the chiller (43 C > 32 C).
+    c.heat_rejection = "hybrid";
+    CHECK(fm::plant_state(c, 1e6, 35, 1e6).chiller_w > 0.0);
+    CHECK(fm::plant_state(c, 1e6, 35, 1e6).water_l_per_s == 0.0);
+}

@@ -5,7 +5,8 @@
 //
 //   Q_liq = c P_IT,  Q_air = (1 - c) P_IT                       c: heat-capture fraction
 //   facility water needed  T_fw = T_supply - dT_cdu
-//   dry cooler delivers    T_dry = T_amb + dT_dry
+//   dry cooler delivers    T_dry = T_amb + dT_dry;  a cooling tower T_wb + dT_tower, with the wet
+//                          bulb T_wb = T_amb - depression; evaporation Q / h_fg x (1 + 1/(cycles - 1))
 //   free cooling           when T_dry <= T_fw (dry_cooler or hybrid)
 //   chiller                COP = eta_C (T_evap + 273.15) / (T_cond - T_evap),
 //                          T_evap = T_water - 5, T_cond = T_dry + 5, capped at 10
@@ -27,6 +28,7 @@ inline constexpr double chiller_approach_c = 5.0;  // evaporator and condenser a
 inline constexpr double min_fan_pump_speed = 0.3;
 inline constexpr double water_cp_j_per_kg_k = 4186.0;
 inline constexpr double water_kg_per_l = 0.997;
+inline constexpr double water_latent_heat_j_per_kg = 2.43e6;  // evaporation near 30 C
 
 struct PlantState {
     double supply_temp_c = 0.0;  // what the racks actually get
@@ -38,6 +40,7 @@ struct PlantState {
     double cooling_w = 0.0;      // sum of the above
     double distribution_loss_w = 0.0;
     double facility_w = 0.0;
+    double water_l_per_s = 0.0;  // cooling towers: evaporation + blowdown
 };
 
 // COP for cooling water to water_c with heat rejected through a dry cooler delivering

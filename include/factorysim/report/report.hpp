@@ -111,6 +111,8 @@ struct ThermalSection {
     double free_cooling_fraction = 0.0;  // share of heat rejected without a compressor (time-average)
     double throttled_gpu_hours = 0.0;
     double heat_to_liquid_fraction = 0.0;
+    double water_m3 = 0.0;           // cooling-tower water (evaporation + blowdown)
+    double water_l_per_kwh = 0.0;    // WUE: water per kWh of IT energy
     // GPU thermal energy balance (all GPUs): generated = to coolant + stored at the end
     // (stored is zero at the start).
     double gpu_heat_generated_mwh = 0.0;

@@ -56,11 +56,14 @@ struct Fabric {
 
 struct Cooling {
     std::string type;                  // "neptune_dlc", "liquid", "air"
-    std::string heat_rejection;        // "dry_cooler", "chiller", "hybrid"
+    std::string heat_rejection;        // "dry_cooler", "chiller", "hybrid", "cooling_tower"
     double supply_temp_c = 0.0;        // coolant (liquid) or supply air (air) set point
     double heat_capture_fraction = 0.0;  // share of rack heat taken by the liquid loop
     double cdu_approach_c = 0.0;
     double dry_cooler_approach_c = 0.0;
+    double wet_bulb_depression_c = 0.0;   // cooling towers: dry bulb minus wet bulb
+    double tower_approach_c = 0.0;
+    double cycles_of_concentration = 0.0;
     double chiller_carnot_fraction = 0.0;
     double chilled_water_c = 0.0;      // air: CRAH chilled-water supply
     double pump_w_per_kw = 0.0;        // secondary + facility pumps per kW of liquid heat
