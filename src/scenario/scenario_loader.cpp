@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "factorysim/core/rng.hpp"
 #include "factorysim/scenario/json_input.hpp"
 #include "factorysim/scenario/scenario.hpp"
 
@@ -426,6 +427,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.failures.node_mtbf_hours = fl.at("node_mtbf_hours").get<double>();
     s.failures.network_mtbf_hours = fl.at("network_mtbf_hours").get<double>();
     s.failures.software_mtbf_hours = fl.at("software_mtbf_hours").get<double>();
+    s.failures.nvlink_switch_mtbf_hours = fl.at("nvlink_switch_mtbf_hours").get<double>();
     s.failures.repair_hours = fl.at("repair_hours").get<double>();
     const auto& c = doc.at("cost");
     s.cost.rack_price_usd = c.at("rack_price_usd").get<double>();
@@ -443,6 +445,37 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     return s;
 }
 
+// Expands job_arrivals into training workloads: Poisson submit times from the scenario's
+// seed and the stream's name, so the same scenario and seed give the same jobs.
+void expand_job_arrivals(json& doc, std::vector<Diagnostic>& problems) {
+    const auto& streams = doc.at("job_arrivals");
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+        const auto& st = streams[i];
+        const auto at = append_pointer("/job_arrivals", i);
+        const auto& tmpl = st.at("template");
+        if (!tmpl.is_object()) {
+            problems.push_back({at + "/template", "expected a training workload object, found " + describe_value(tmpl)});
+            continue;
+        }
+        for (const char* key : {"type", "name", "start_hours"})
+            if (tmpl.contains(key))
+                problems.push_back({append_pointer(at + "/template", key),
+                                    fmt::format("\"{}\" is set by the stream; remove it from the template", key)});
+        const auto name = st.at("name").get<std::string>();
+        RandomStream rng(doc.at("seed").get<std::uint64_t>(), "job-arrivals/" + name);
+        double t = st.at("start_hours").get<double>();
+        const double mean_gap = 1.0 / st.at("rate_per_hour").get<double>();
+        for (int k = 1; k <= st.at("count").get<int>(); ++k) {
+            t += rng.exponential(mean_gap);
+            json job = tmpl;
+            job["type"] = "training";
+            job["name"] = fmt::format("{}-{}", name, k);
+            job["start_hours"] = t;
+            doc["workloads"].push_back(std::move(job));
+        }
+    }
+}
+
 }  // namespace
 
 Scenario scenario_from_json(json document, const std::string& file, const LoadOptions& options) {
@@ -451,6 +484,12 @@ Scenario scenario_from_json(json document, const std::string& file, const LoadOp
     const Schema& schema = scenario_schema();
     apply_defaults(document, schema);
     std::vector<Diagnostic> problems = validate(document, schema);
+    if (!problems.empty()) throw InputError(file, std::move(problems));
+    expand_job_arrivals(document, problems);
+    if (!problems.empty()) throw InputError(file, std::move(problems));
+    // The generated jobs get their defaults and checks like written ones.
+    apply_defaults(document, schema);
+    problems = validate(document, schema);
     if (!problems.empty()) throw InputError(file, std::move(problems));
 
     catalog::Catalog cat = catalog::Catalog::builtin();

@@ -290,6 +290,10 @@ Schema failures_schema() {
                  "h", 1, 1e9, 50000)},
          {"network_mtbf_hours",
           number("Per server or compute tray, network switch or cable: 2,048 x 1,296 h / 35", "h", 1, 1e9, 75800)},
+         {"nvlink_switch_mtbf_hours",
+          number("Per NVLink switch tray (NVL72 racks): a failure takes down the rack's whole NVLink domain until "
+                 "repaired. No published rate; estimate",
+                 "h", 1, 1e9, 500000)},
          {"software_mtbf_hours",
           number("Per GPU of a training job, software and NCCL faults: 16,384 x 1,296 h / 63", "h", 1, 1e10,
                  337000)},
@@ -339,6 +343,18 @@ Schema build_scenario_schema() {
          {"cooling", cooling_schema()},
          {"workloads", array("Training jobs and inference services", workload, 0, 10000)
                            .with_default(nlohmann::json::array())},
+         {"job_arrivals",
+          array("Generated training jobs: Poisson arrivals of copies of a template, appended to workloads as "
+                "<name>-1, <name>-2, ... (their submit times drawn from the seed)",
+                object("A stream of training jobs",
+                       {{"name", string("Stream name (prefix of the job names)")},
+                        {"rate_per_hour", number("Mean arrival rate", "1/h", 1e-6, 1e4)},
+                        {"count", integer("Jobs to generate", "", 1, 10000)},
+                        {"start_hours", number("Time of the stream's start", "h", 0, 1e6, 0)},
+                        {"template", any("A training workload without \"type\", \"name\" and \"start_hours\"")}},
+                       {"name", "rate_per_hour", "count", "template"}),
+                0, 100)
+              .with_default(nlohmann::json::array())},
          {"scheduler",
           object("Placement of workloads on racks",
                  {{"policy", enumeration("fifo: in submit order, the head blocks the queue; first_fit: any job "

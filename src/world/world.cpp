@@ -569,15 +569,16 @@ private:
 
     // ---------------------------------------------------------------- hardware failures
     struct RackRates {
-        double gpu = 0, node = 0, network = 0;
-        double total() const { return gpu + node + network; }
+        double gpu = 0, node = 0, network = 0, nvlink = 0;
+        double total() const { return gpu + node + network + nvlink; }
     };
 
     RackRates rack_rates(const Rack& r) const {
         const auto& f = s_.failures;
         const double trays = r.spec->compute_trays.value;
         return {r.spec->gpu_count() / (f.gpu_mtbf_hours * 3600.0), trays / (f.node_mtbf_hours * 3600.0),
-                trays / (f.network_mtbf_hours * 3600.0)};
+                trays / (f.network_mtbf_hours * 3600.0),
+                r.spec->nvlink_switch_trays.value / (f.nvlink_switch_mtbf_hours * 3600.0)};
     }
 
     void schedule_rack_failure(int r) {
@@ -620,13 +621,18 @@ private:
         auto& rng = rack_rngs_[static_cast<std::size_t>(r)];
         const RackRates rates = rack_rates(rack);
         const double pick = rng.uniform01() * rates.total();
-        const std::string component = pick < rates.gpu ? "gpu" : pick < rates.gpu + rates.node ? "node" : "network";
+        const std::string component = pick < rates.gpu                                   ? "gpu"
+                                      : pick < rates.gpu + rates.node                    ? "node"
+                                      : pick < rates.gpu + rates.node + rates.network    ? "network"
+                                                                                          : "nvlink_switch";
         ++failures_[component];
         // The GPUs behind the fault: one GPU, or the compute tray of the failed host or NIC.
         const int per_tray = static_cast<int>(rack.spec->gpu_count() / rack.spec->compute_trays.value);
         int first = 0, count = 1;
         if (component == "gpu") {
             first = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(rack.spec->gpu_count())));
+        } else if (component == "nvlink_switch") {
+            count = rack.spec->gpu_count();  // the NVLink domain is down: the whole rack
         } else {
             first = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(rack.spec->compute_trays.value))) * per_tray;
             count = per_tray;
@@ -977,7 +983,8 @@ private:
         th.heat_to_liquid_fraction = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
 
         auto& rel = rep.reliability;
-        for (const char* c : {"gpu", "node", "network", "software"}) rel.failures_by_component[c] = failures_[c];
+        for (const char* c : {"gpu", "node", "network", "nvlink_switch", "software"})
+            rel.failures_by_component[c] = failures_[c];
         for (const auto& [c, n] : failures_) rel.failures += n;
         rel.job_interruptions = job_interruptions_;
         double lost = repair_gpu_hours_;

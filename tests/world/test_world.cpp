@@ -376,3 +376,33 @@ TEST_CASE("scheduler: priority preempts lower-priority training, which resumes f
     CHECK(low.goodput < 1.0);
     CHECK(low.tokens_trained > 0.9 * low.tokens_per_s * (100 - *high.completion_hours + 5.5) * 3600 * 0.99);
 }
+
+TEST_CASE("failures: an NVLink switch tray fault takes the whole rack's NVLink domain out") {
+    auto doc = base(4);
+    doc["horizon_hours"] = 300;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 1e9}, {"node_mtbf_hours", 1e9}, {"network_mtbf_hours", 1e9},
+                       {"software_mtbf_hours", 1e10}, {"nvlink_switch_mtbf_hours", 2000}, {"repair_hours", 10}};
+    doc["workloads"] = json::array({training(2)});
+    const auto rep = run(doc);
+    const auto n = rep.reliability.failures_by_component.at("nvlink_switch");
+    REQUIRE(n > 0);
+    // Every fault costs the rack's 72 GPUs for the repair.
+    CHECK(rep.reliability.gpu_hours_lost >= n * 72 * 10.0);
+}
+
+TEST_CASE("scheduler: a job-arrival stream generates reproducible jobs from the seed") {
+    auto doc = base(4);
+    doc["horizon_hours"] = 100;
+    doc["scheduler"] = {{"policy", "first_fit"}};
+    doc["job_arrivals"] = json::array({{{"name", "ft"}, {"rate_per_hour", 0.5}, {"count", 6},
+                                        {"template", {{"model", "llama3.1-8b"}, {"racks", 1}, {"tokens", 5e10},
+                                                      {"parallelism", {{"tp", 8}}}}}}});
+    const auto a = run(doc);
+    const auto b = run(doc);
+    REQUIRE(a.throughput.training.size() == 6);
+    CHECK(a.throughput.training[0].name == "ft-1");
+    for (std::size_t i = 0; i < 6; ++i) CHECK(*a.throughput.training[i].start_hours == *b.throughput.training[i].start_hours);
+    CHECK(*a.throughput.training[5].start_hours > *a.throughput.training[0].start_hours);
+    doc["job_arrivals"][0]["template"]["name"] = "x";
+    CHECK_THROWS_WITH(run(doc), Catch::Contains("/job_arrivals/0/template/name"));
+}

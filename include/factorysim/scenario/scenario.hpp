@@ -148,6 +148,7 @@ struct Failures {
     double node_mtbf_hours = 0.0;         // per compute tray / server (NIC, CPU, PSU, memory, ...)
     double network_mtbf_hours = 0.0;      // per compute tray / server: switches, cables
     double software_mtbf_hours = 0.0;     // per GPU of a training job: software, NCCL
+    double nvlink_switch_mtbf_hours = 0.0;  // per NVLink switch tray; blast radius: the rack
     double repair_hours = 0.0;            // time a failed rack part is out of service
 };
 
