@@ -16,6 +16,7 @@
 
 #include "factorysim/core/rng.hpp"
 #include "factorysim/scenario/json_input.hpp"
+#include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
 
 namespace factorysim::scenario {
@@ -303,7 +304,9 @@ Ambient read_ambient(const json& a, const std::string& file) {
     return out;
 }
 
-Cooling read_cooling(const json& c) {
+}  // namespace
+
+Cooling cooling_from_json(const json& c) {
     Cooling out;
     out.type = c.at("type").get<std::string>();
     out.heat_rejection = c.at("heat_rejection").get<std::string>();
@@ -330,6 +333,8 @@ Cooling read_cooling(const json& c) {
     out.transformer_efficiency = c.at("transformer_efficiency").get<double>();
     return out;
 }
+
+namespace {
 
 TrainingWorkload read_training(const json& w) {
     TrainingWorkload t;
@@ -413,7 +418,12 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.fabric.collective_efficiency = f.at("collective_efficiency").get<double>();
     s.fabric.nvlink_efficiency = f.at("nvlink_efficiency").get<double>();
     s.fabric.latency_s = f.at("latency_us").get<double>() * 1e-6;
-    s.cooling = read_cooling(doc.at("cooling"));
+    // Built-in cooling types parse into the plain struct; a registered type keeps its JSON.
+    const auto& cooling = doc.at("cooling");
+    if (models::builtin_registry().find(cooling.at("type").get<std::string>()) && cooling.contains("supply_temp_c"))
+        s.cooling = cooling_from_json(cooling);
+    else
+        s.cooling.type = cooling.at("type").get<std::string>();
     for (const auto& w : doc.at("workloads")) {
         if (w.at("type") == "training")
             s.training.push_back(read_training(w));
@@ -481,7 +491,8 @@ void expand_job_arrivals(json& doc, std::vector<Diagnostic>& problems) {
 Scenario scenario_from_json(json document, const std::string& file, const LoadOptions& options) {
     for (const auto& assignment : options.overrides) set_by_pointer(document, assignment);
     if (options.seed) document["seed"] = *options.seed;
-    const Schema& schema = scenario_schema();
+    const Schema custom = options.registry ? scenario_schema(*options.registry) : Schema{};
+    const Schema& schema = options.registry ? custom : scenario_schema();
     apply_defaults(document, schema);
     std::vector<Diagnostic> problems = validate(document, schema);
     if (!problems.empty()) throw InputError(file, std::move(problems));

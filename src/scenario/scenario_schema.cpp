@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
 
 namespace factorysim::scenario {
@@ -79,96 +80,6 @@ Schema fabric_schema() {
          {"nvlink_efficiency",
           number("Achieved fraction of NVLink bandwidth in large collectives (estimate)", "", 0.05, 1, 0.80)},
          {"latency_us", number("Latency per collective step (alpha)", "us", 0, 1000, 10)}});
-}
-
-// Per-type defaults of the cooling keys.
-struct CoolingDefaults {
-    double supply_c, capture, r_c_per_kw, chilled_water_c, fan_w_per_kw, carnot_fraction;
-    const char* rejection;
-};
-
-Props cooling_common(const CoolingDefaults& d) {
-    return {
-        {"supply_temp_c", number("Coolant supply set point at the rack (liquid) or supply air (air)", "degC", 5,
-                                 60, d.supply_c)},
-        {"heat_capture_fraction",
-         number("Share of rack heat captured by liquid; the rest goes to room air", "", 0, 1, d.capture)},
-        {"heat_rejection", enumeration("How the facility rejects heat: dry cooler (free cooling only), chiller "
-                                       "(always compressor), hybrid (dry cooler when ambient allows, else chiller), "
-                                       "cooling_tower (evaporative, follows the wet bulb, chiller backup; uses water)",
-                                       {"dry_cooler", "chiller", "hybrid", "cooling_tower"}, d.rejection)},
-        {"wet_bulb_depression_c",
-         number("Cooling towers: outdoor dry bulb minus wet bulb (about 5-10 C in temperate climates; estimate)",
-                "degC", 0, 30, 7)},
-        {"tower_approach_c", number("Cooling tower approach: water leaving minus wet bulb", "degC", 1, 15, 4)},
-        {"cycles_of_concentration",
-         number("Cooling tower cycles of concentration (blowdown = evaporation / (cycles - 1))", "", 1.5, 20, 4)},
-        {"cdu_approach_c", number("CDU approach: secondary supply minus facility water supply", "degC", 0, 20, 3)},
-        {"dry_cooler_approach_c",
-         number("Dry cooler approach: water leaving minus outdoor air temperature", "degC", 1, 30, 8)},
-        {"chiller_carnot_fraction",
-         number("Chiller COP as a fraction of the Carnot COP between evaporator (water - 5 C) and condenser "
-                "(outdoor + dry-cooler approach + 5 C); typical 0.4-0.6 (estimate)",
-                "", 0.1, 0.9, d.carnot_fraction)},
-        {"chilled_water_c",
-         number("Chilled-water supply to the room air handlers (CRAH); legacy air-cooled halls run 7-12 C",
-                "degC", 5, 30, d.chilled_water_c)},
-        {"flow_l_per_min_per_kw",
-         number("Liquid-loop flow per kW of rack design load (OCP rule 1.5 L/min/kW at dT <= 10 C; Vertiv GB200 "
-                "reference 1.35)",
-                "L/min/kW", 0.5, 5, 1.5)},
-        {"variable_flow",
-         boolean("Pumps follow the load (affinity laws: power ~ speed^3, 30 % minimum speed); false = fixed flow "
-                 "sized at design, constant pump power",
-                 false)},
-        {"pump_w_per_kw",
-         number("Pump power per kW of liquid heat at design flow (estimate)", "W/kW", 0, 200, 15)},
-        {"fan_w_per_kw",
-         number("Room air handler (CRAH) fan and chilled-water pump power per kW of air heat at design load; fans "
-                "follow the cube of their speed (estimate)",
-                "W/kW", 0, 300, d.fan_w_per_kw)},
-        {"dry_cooler_fan_w_per_kw",
-         number("Dry cooler fan power per kW of heat rejected (estimate)", "W/kW", 0, 200, 20)},
-        {"gpu_thermal_resistance_c_per_kw",
-         d.r_c_per_kw > 0
-             ? number("GPU temperature rise above the supply air per kW of GPU power (heat sink; estimate)",
-                      "degC/kW", 1, 200, d.r_c_per_kw)
-             : number("GPU temperature rise above its local coolant per kW of GPU power (cold plate). Default: "
-                      "derived per GPU so that at rated_supply_temp_c, full TDP and the design coolant rise the GPU "
-                      "sits exactly at throttle_temp_c",
-                      "degC/kW", 1, 200)},
-        {"rated_supply_temp_c",
-         number("Highest coolant supply at which the GPUs run at full TDP without throttling (the cold plates' "
-                "design point; 45 C: Lenovo Neptune warm water, NVIDIA's 45 C liquid cooling for Blackwell/Rubin; "
-                "estimate). Used only to derive gpu_thermal_resistance_c_per_kw",
-                "degC", 10, 70, 45)},
-        {"thermal_time_constant_s",
-         number("Time constant of the GPU temperature's first-order response (die, plate and coolant film; "
-                "estimate)",
-                "s", 0.1, 100000, 60)},
-        {"throttle_temp_c", number("GPU temperature at which clocks throttle (estimate)", "degC", 40, 120, 90)},
-        {"throttle_hysteresis_c",
-         number("Throttling ends when the unthrottled steady temperature is this far below the threshold", "degC",
-                0, 30, 2)},
-        {"ups_efficiency", number("UPS efficiency (estimate)", "", 0.5, 1, 0.97)},
-        {"transformer_efficiency", number("Transformer and rectifier chain efficiency (estimate)", "", 0.5, 1, 0.98)},
-    };
-}
-
-Schema cooling_schema() {
-    Schema neptune = default_variant(object_variant(
-        "neptune_dlc",
-        "Lenovo Neptune-style warm-water direct liquid cooling: ~98 % of heat to liquid, supply up to 45 degC",
-        cooling_common({35, 0.98, 0, 18, 40, 0.5, "hybrid"})));
-    Schema liquid =
-        object_variant("liquid", "Standard NVL72 direct liquid loop (cold plates on GPUs/CPUs, fans for the rest)",
-                       cooling_common({25, 0.85, 0, 18, 40, 0.5, "hybrid"}));
-    Schema air = object_variant(
-        "air", "Air-cooled servers: all heat to room air through CRAH units on chilled water from a chiller",
-        cooling_common({24, 0.0, 35, 12, 100, 0.45, "chiller"}));
-    return discriminated("Rack cooling and the plant behind it (docs/models/cooling.md)",
-                         {std::move(neptune), std::move(liquid), std::move(air)})
-        .with_default(nlohmann::json::object());
 }
 
 Schema training_schema() {
@@ -323,7 +234,7 @@ Schema cost_schema() {
          {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)}});
 }
 
-Schema build_scenario_schema() {
+Schema build_scenario_schema(const models::ModelRegistry& registry) {
     Schema workload = discriminated("A workload: a training job or an inference service",
                                     {training_schema(), inference_schema()});
     Schema catalog_section = object("Catalog entries added or overridden by this scenario (same format as "
@@ -340,7 +251,7 @@ Schema build_scenario_schema() {
          {"site", site_schema().with_default(nlohmann::json::object())},
          {"pods", array("Pods of racks", pod_schema(), 1, 1000)},
          {"fabric", fabric_schema().with_default(nlohmann::json::object())},
-         {"cooling", cooling_schema()},
+         {"cooling", registry.cooling_schema().with_default(nlohmann::json::object())},
          {"workloads", array("Training jobs and inference services", workload, 0, 10000)
                            .with_default(nlohmann::json::array())},
          {"job_arrivals",
@@ -377,8 +288,10 @@ Schema build_scenario_schema() {
 }  // namespace
 
 const Schema& scenario_schema() {
-    static const Schema schema = build_scenario_schema();
+    static const Schema schema = build_scenario_schema(models::builtin_registry());
     return schema;
 }
+
+Schema scenario_schema(const models::ModelRegistry& registry) { return build_scenario_schema(registry); }
 
 }  // namespace factorysim::scenario

@@ -21,6 +21,7 @@
 #include "factorysim/metrics/time_weighted_average.hpp"
 #include "factorysim/models/cooling_plant.hpp"
 #include "factorysim/models/rack_thermal.hpp"
+#include "factorysim/models/registry.hpp"
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
@@ -78,7 +79,11 @@ struct Claim {
 class World {
 public:
     World(const Scenario& s, const RunOptions& options)
-        : s_(s), options_(options), engine_(s.seed), horizon_(Time::zero() + s.horizon) {
+        : s_(s),
+          options_(options),
+          engine_(s.seed),
+          horizon_(Time::zero() + s.horizon),
+          cooling_((options.registry ? *options.registry : models::builtin_registry()).make_cooling(s.document.at("cooling"))) {
         build_racks();
         build_workloads();
     }
@@ -107,11 +112,11 @@ private:
     void build_racks() {
         for (std::size_t p = 0; p < s_.pods.size(); ++p) {
             const catalog::RackSpec* spec_ptr = &s_.catalog.rack(s_.pods[p].rack);
-            if (spec_ptr->cooling == "air" && s_.cooling.type != "air" && spec_ptr->fan_w.value > 0.0) {
+            if (spec_ptr->cooling == "air" && cooling_->heat_capture_fraction() > 0.0 && spec_ptr->fan_w.value > 0.0) {
                 // An air-designed server on direct liquid cooling: its fans only move the heat
                 // the cold plates leave behind.
                 catalog::RackSpec converted = *spec_ptr;
-                const double removed_w = converted.fan_w.value * s_.cooling.heat_capture_fraction;
+                const double removed_w = converted.fan_w.value * cooling_->heat_capture_fraction();
                 converted.other_w.value -= removed_w;
                 converted.fan_w.value -= removed_w;
                 converted_specs_.push_back(std::move(converted));
@@ -127,12 +132,12 @@ private:
                 r.pod = static_cast<int>(p);
                 r.design_w = models::full_load_power_kw(spec) * 1e3;
                 r.gpu_owner.assign(static_cast<std::size_t>(spec.gpu_count()), -1);
-                r.node = models::ThermalNode(models::gpu_thermal_resistance_c_per_w(s_.cooling, spec),
-                                             s_.cooling.thermal_time_constant_s);
+                r.node = models::ThermalNode(cooling_->gpu_thermal_resistance_c_per_w(spec),
+                                             cooling_->thermal_time_constant_s());
                 racks_.push_back(r);
                 design_it_w_ += r.design_w;
             }
-            if (spec.cooling == "liquid" && s_.cooling.type == "air")
+            if (spec.cooling == "liquid" && cooling_->heat_capture_fraction() == 0.0)
                 warnings_.insert(fmt::format("pod \"{}\": {} is liquid-cooled by design; the air cooling model is a "
                                              "counterfactual for it",
                                              s_.pods[p].name, spec.name));
@@ -775,23 +780,23 @@ private:
     // step of the coolant temperature puts it over), and leaves it when its unthrottled
     // steady temperature is below the threshold minus the hysteresis.
     void update_thermal_limits(double supply_c) {
-        const auto& c = s_.cooling;
+        const auto& c = *cooling_;
         for (auto& r : racks_) {
             const double r_c_per_w = r.node.resistance_c_per_w();
             const auto free_running = models::rack_power(*r.spec, r.utilisation);
             // The coolant rise at the unthrottled power (conservative while throttled).
-            r.base_c = supply_c + models::coolant_rise_c(c, free_running.total_w, r.design_w);
+            r.base_c = supply_c + c.coolant_rise_c(free_running.total_w, r.design_w);
             const double free_gpu_w = free_running.gpu_w / r.spec->gpu_count();
             const double steady_c = r.base_c + r_c_per_w * free_gpu_w;
-            const double headroom_c = c.throttle_temp_c - r.base_c;
-            if (r.throttled && steady_c <= c.throttle_temp_c - c.throttle_hysteresis_c) r.throttled = false;
-            if (!r.throttled && steady_c > c.throttle_temp_c && r.node.rise_c() >= headroom_c) r.throttled = true;
+            const double headroom_c = c.throttle_temp_c() - r.base_c;
+            if (r.throttled && steady_c <= c.throttle_temp_c() - c.throttle_hysteresis_c()) r.throttled = false;
+            if (!r.throttled && steady_c > c.throttle_temp_c() && r.node.rise_c() >= headroom_c) r.throttled = true;
             r.thermal_limit_w = std::max(0.0, headroom_c / r_c_per_w);
         }
     }
 
     void schedule_crossings() {
-        const double threshold = s_.cooling.throttle_temp_c;
+        const double threshold = cooling_->throttle_temp_c();
         for (std::size_t i = 0; i < racks_.size(); ++i) {
             auto& r = racks_[i];
             engine_.cancel(r.crossing);
@@ -814,11 +819,11 @@ private:
         update_utilisations();
         const Time now = engine_.now();
         const double ambient = ambient_at(now);
-        const double supply = models::rack_supply_temp_c(s_.cooling, ambient);
+        const double supply = cooling_->supply_temp_c(ambient);
         update_thermal_limits(supply);
         constexpr double no_cap = std::numeric_limits<double>::infinity();
         double it = apply_gpu_cap(no_cap);
-        auto plant = models::plant_state(s_.cooling, it, ambient, design_it_w_);
+        auto plant = cooling_->plant(it, ambient, design_it_w_);
         bool site_capped = false;
         const double site_cap_w = s_.site.power_cap_mw * 1e6;
         if (site_cap_w > 0.0 && plant.facility_w > site_cap_w) {
@@ -826,13 +831,13 @@ private:
             double lo = 0.0, hi = max_gpu_tdp();
             for (int i = 0; i < 60; ++i) {
                 const double mid = 0.5 * (lo + hi);
-                if (models::plant_state(s_.cooling, apply_gpu_cap(mid), ambient, design_it_w_).facility_w > site_cap_w)
+                if (cooling_->plant(apply_gpu_cap(mid), ambient, design_it_w_).facility_w > site_cap_w)
                     hi = mid;
                 else
                     lo = mid;
             }
             it = apply_gpu_cap(std::max(lo, 1.0));
-            plant = models::plant_state(s_.cooling, it, ambient, design_it_w_);
+            plant = cooling_->plant(it, ambient, design_it_w_);
             site_capped = true;
             if (plant.facility_w > site_cap_w * (1 + 1e-9))
                 warnings_.insert("the site power cap is below the factory's idle power; it cannot be met");
@@ -967,7 +972,7 @@ private:
 
         auto& th = rep.thermal;
         th.cooling = s_.cooling.type;
-        th.supply_temp_c = s_.cooling.supply_temp_c;
+        th.supply_temp_c = cooling_->supply_set_point_c();
         th.ambient_avg_c = ambient_c_.average(end);
         th.ambient_max_c = ambient_c_.max();
         th.max_gpu_temp_c = max_gpu_temp_seen_;
@@ -980,7 +985,7 @@ private:
         }
         th.free_cooling_fraction = free_cooling_.average(end);
         th.throttled_gpu_hours = throttled_gpus_.integral_seconds(end) / 3600.0;
-        th.heat_to_liquid_fraction = s_.cooling.type == "air" ? 0.0 : s_.cooling.heat_capture_fraction;
+        th.heat_to_liquid_fraction = cooling_->heat_capture_fraction();
 
         auto& rel = rep.reliability;
         for (const char* c : {"gpu", "node", "network", "nvlink_switch", "software"})
@@ -1015,6 +1020,7 @@ private:
     const RunOptions& options_;
     Engine engine_;
     Time horizon_;
+    std::unique_ptr<models::CoolingModel> cooling_;
     std::deque<catalog::RackSpec> converted_specs_;  // stable addresses for Rack::spec
     std::vector<Rack> racks_;
     std::vector<Claim> claims_;

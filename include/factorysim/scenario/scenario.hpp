@@ -19,6 +19,10 @@
 #include "factorysim/core/time.hpp"
 #include "factorysim/scenario/schema.hpp"
 
+namespace factorysim::models {
+class ModelRegistry;
+}
+
 namespace factorysim::scenario {
 
 struct Ambient {
@@ -192,13 +196,20 @@ struct Scenario {
     nlohmann::json document;   // the validated document with defaults filled in
 };
 
-// The schema of scenario documents; `factorysim schema` prints it as a JSON Schema.
+// The schema of scenario documents with the built-in model types; `factorysim schema`
+// prints it as a JSON Schema.
 const Schema& scenario_schema();
+// The same with the cooling types of another registry (models/registry.hpp).
+Schema scenario_schema(const models::ModelRegistry& registry);
+
+// A built-in cooling section (validated, defaults applied) as plain values.
+Cooling cooling_from_json(const nlohmann::json& section);
 
 struct LoadOptions {
     std::vector<std::string> overrides;  // "--set" assignments "/pointer=value"
     std::vector<std::string> catalog_files;  // "--catalog" files, applied before the scenario's section
     std::optional<std::uint64_t> seed;   // "--seed"
+    const models::ModelRegistry* registry = nullptr;  // null: the built-in model types
 };
 
 // Reads, validates and resolves a scenario file. Throws InputError (every problem found,

@@ -10,9 +10,15 @@
 #include "factorysim/report/report.hpp"
 #include "factorysim/scenario/scenario.hpp"
 
+namespace factorysim::models {
+class ModelRegistry;
+}
+
 namespace factorysim::world {
 
 struct RunOptions {
+    // The model types to build from (null: the built-in ones; models/registry.hpp).
+    const models::ModelRegistry* registry = nullptr;
     // Polled between slices of simulated time; when it becomes true the run stops and the
     // report is marked partial (Ctrl-C).
     const std::atomic<bool>* stop_requested = nullptr;
