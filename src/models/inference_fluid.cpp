@@ -21,7 +21,7 @@ double expert_parameters(const catalog::LlmSpec& m) {
 }
 
 // Communication of one iteration carrying `tokens` tokens through the instance: two
-// tensor-parallel all-reduces per layer (ring over NVLink, alpha per step) of each expert
+// tensor-parallel all-reduces per layer (ring bandwidth, tree latency 2 ceil(log2 t) alpha) of each expert
 // group's share of the tokens, and an all-to-all dispatch + combine per MoE layer.
 double communication_s(const InferenceInstance& inst, double tokens) {
     const double bw = inst.gpu->nvlink_gb_per_s_per_direction.value * 1e9 * inst.nvlink_efficiency;

@@ -101,14 +101,14 @@ Schema builtin_cooling_variant(const std::string& type) {
         return default_variant(object_variant(
             "neptune_dlc",
             "Lenovo Neptune-style warm-water direct liquid cooling: ~98 % of heat to liquid, supply up to 45 degC",
-            cooling_common({35, 0.98, 0, 18, 40, 0.5, "hybrid"})));
+            cooling_common({40, 0.98, 0, 18, 40, 0.5, "hybrid"})));
     if (type == "liquid")
         return object_variant("liquid",
                               "Standard NVL72 direct liquid loop (cold plates on GPUs/CPUs, fans for the rest)",
                               cooling_common({25, 0.85, 0, 18, 40, 0.5, "hybrid"}));
     return object_variant(
         "air", "Air-cooled servers: all heat to room air through CRAH units on chilled water from a chiller",
-        cooling_common({24, 0.0, 35, 12, 100, 0.45, "chiller"}));
+        cooling_common({24, 0.0, 55, 12, 100, 0.45, "chiller"}));
 }
 
 // The built-in plant (cooling_plant.hpp) behind the CoolingModel interface.

@@ -16,6 +16,7 @@
 
 #include "factorysim/core/rng.hpp"
 #include "factorysim/scenario/json_input.hpp"
+#include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
 
@@ -222,10 +223,29 @@ private:
             problem(at + "/instance/ep",
                     fmt::format("{} is a dense model; expert parallelism needs a mixture of experts", model));
         for (const auto* r : racks) {
-            if (g > r->domain_gpus())
+            if (g > r->domain_gpus()) {
                 problem(at + "/instance/gpus",
                         fmt::format("a replica of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
                                     r->domain_gpus(), r->name));
+                continue;
+            }
+            if (!cat_.has_llm(model) || tp * ep != g) continue;
+            // The weights and at least one sequence's KV cache must fit the replica's HBM.
+            models::InferenceInstance inst;
+            inst.model = &cat_.llm(model);
+            inst.gpu = &r->gpu;
+            inst.gpus = g;
+            inst.tensor = tp;
+            inst.expert = ep;
+            inst.precision = precision_of(w.at("precision"));
+            inst.input_tokens = w.at("input_tokens").at("mean").get<double>();
+            inst.output_tokens = w.at("output_tokens").at("mean").get<double>();
+            inst.max_batch = w.at("max_batch").get<int>();
+            try {
+                (void)models::size_instance(inst);
+            } catch (const ModelError& e) {
+                problem(at + "/instance", e.what());
+            }
         }
     }
 

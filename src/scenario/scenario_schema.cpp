@@ -113,7 +113,8 @@ Schema training_schema() {
               .with_default(nlohmann::json::object())},
          {"compute_efficiency",
           number("Achieved fraction of the large-GEMM rate across the whole step's compute (attention, norms, "
-                 "element-wise kernels, launch gaps); calibrated on Llama 3 405B, docs/models/training.md",
+                 "element-wise kernels, launch gaps). 0.80 reproduces Llama 3 405B's 43 % MFU on 8,192 H100 with "
+                 "an assumed vp = 8 (scenarios/validation; docs/models/training.md)",
                  "", 0.05, 1, 0.80)},
          {"overlap",
           number("Share of data-parallel, context-parallel and expert all-to-all communication hidden behind "
@@ -216,9 +217,9 @@ Schema cost_schema() {
         "Owner economics (docs/models/cost.md)",
         {{"rack_price_usd", number("Price of every rack; 0 = each rack type's catalog price", "USD", 0, 1e9, 0)},
          {"network_fraction",
-          number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % of a 35 B USD/GW build, "
-                 "GPUs 39 %)",
-                 "", 0, 2, 0.15)},
+          number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % vs GPUs 39 % of a 35 B "
+                 "USD/GW build, about 1/3; Morgan Stanley 0.30-0.40)",
+                 "", 0, 2, 0.33)},
          {"facility_usd_per_mw",
           number("Facility (shell, power, mechanical) per MW of critical IT at full load (build.inc 2025: 10.7 M "
                  "USD/MW)",

@@ -55,8 +55,8 @@ void RequestLevelService::arrive() {
     const std::uint32_t id = new_request();
     Request& q = requests_[id];
     q.arrival = engine_.now();
-    q.input = draw_tokens(config_.input);
-    q.output = draw_tokens(config_.output);
+    q.input = q.original_input = draw_tokens(config_.input);
+    q.output = q.original_output = draw_tokens(config_.output);
     ++stats_.arrived;
     dispatch(id);
     schedule_arrival();
@@ -168,7 +168,7 @@ void RequestLevelService::finish_iteration(int r, std::uint64_t generation) {
         const std::uint32_t id = rep.running.back();
         rep.running.pop_back();
         Request& q = requests_[id];
-        rep.kv_tokens -= q.prefilled + (q.prefilled >= q.input ? q.generated : 0);
+        rep.kv_tokens -= q.input + q.generated;  // its reservation: the prompt and what it generated
         q.input += q.generated;  // recompute the prompt and what it had generated
         q.output -= q.generated;
         q.generated = 0;
@@ -182,12 +182,12 @@ void RequestLevelService::finish_iteration(int r, std::uint64_t generation) {
 void RequestLevelService::complete(std::uint32_t id, Time now) {
     const Request& q = requests_[id];
     ++stats_.completed;
-    stats_.input_tokens += q.input;
-    stats_.output_tokens += q.output;
+    stats_.input_tokens += q.original_input;
+    stats_.output_tokens += q.original_output;
     const double ttft = (q.first_token - q.arrival).seconds();
-    const double tpot = q.output > 1 ? (now - q.first_token).seconds() / (q.output - 1) : 0.0;
+    const double tpot = q.original_output > 1 ? (now - q.first_token).seconds() / (q.original_output - 1) : 0.0;
     stats_.ttft_s.record(ttft);
-    if (q.output > 1) stats_.tpot_s.record(tpot);
+    if (q.original_output > 1) stats_.tpot_s.record(tpot);
     if (ttft <= config_.ttft_slo_s && tpot <= config_.tpot_slo_s) ++stats_.slo_met;
     free_requests_.push_back(id);
 }

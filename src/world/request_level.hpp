@@ -51,6 +51,8 @@ private:
         Time first_token;
         int input = 0;      // prompt tokens to prefill (grows by the generated tokens after a preemption)
         int output = 0;
+        int original_input = 0;  // as drawn (reported), before any preemption
+        int original_output = 0;
         int prefilled = 0;
         int generated = 0;
         int replica = -1;

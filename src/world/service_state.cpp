@@ -161,6 +161,7 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.tpot_p50_s = tpot_.quantile(0.50);
     r.tpot_p99_s = tpot_.quantile(0.99);
     r.slo_attainment = served_requests_ > 0 ? slo_met_requests_ / served_requests_ : 0.0;
+    r.output_tokens_per_mwh = energy_j > 0 ? served_requests_ * config_->output_tokens / (energy_j / 3.6e9) : 0.0;
     r.ttft_mean_s = served_requests_ > 0 ? ttft_sum_s_ / served_requests_ : 0.0;
     r.tpot_mean_s = served_requests_ > 0 ? tpot_sum_s_ / served_requests_ : 0.0;
     r.fidelity = config_->fidelity;

@@ -150,6 +150,9 @@ report::TrainingJobReport TrainingState::report(Time end) {
     r.precision = catalog::to_string(config_->precision);
     r.tensor_parallel = config_->parallelism.tensor;
     r.pipeline_parallel = config_->parallelism.pipeline;
+    r.virtual_stages = config_->parallelism.virtual_stages;
+    r.context_parallel = config_->parallelism.context;
+    r.expert_parallel = config_->parallelism.expert;
     r.tokens_target = config_->tokens;
     if (!rack_) return r;  // never placed
     r.rack = rack_->name;

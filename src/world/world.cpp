@@ -658,7 +658,6 @@ private:
         // The failed GPUs leave service for the repair; a training job gives up the TP groups
         // they were in and restarts on spare GPUs (docs/models/reliability.md); an inference
         // instance is down until the repair.
-        repair_gpu_hours_ += count * s_.failures.repair_hours;
         std::vector<std::pair<int, int>> restore;  // (GPU, owner after repair)
         for (int k = first; k < first + count; ++k) {
             int& owner = rack.gpu_owner[static_cast<std::size_t>(k)];
@@ -667,6 +666,9 @@ private:
             restore.emplace_back(k, inference ? owner : -1);
             owner = failed_gpu;
         }
+        // GPU-hours out of service: the GPUs newly failed, until the repair or the horizon.
+        repair_gpu_hours_ += static_cast<double>(restore.size()) *
+                             std::min(s_.failures.repair_hours, (horizon_ - engine_.now()).hours());
         int instances_down = 0;
         for (int id : hit) {
             Claim& c = claims_[static_cast<std::size_t>(id)];

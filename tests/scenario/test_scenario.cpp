@@ -35,7 +35,7 @@ TEST_CASE("scenario: a ten-line scenario gets every default") {
     CHECK(s.horizon.hours() == Approx(24.0));
     CHECK(s.seed == 1);
     CHECK(s.cooling.type == "neptune_dlc");
-    CHECK(s.cooling.supply_temp_c == 35.0);
+    CHECK(s.cooling.supply_temp_c == 40.0);
     CHECK(s.site.electricity_usd_per_kwh == Approx(0.0806));
     CHECK(s.failures.enabled);
     CHECK(s.failures.gpu_mtbf_hours == 79000.0);

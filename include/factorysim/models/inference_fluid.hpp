@@ -13,8 +13,9 @@
 //            batch b = lambda O t (Little's law),  TPOT = t
 //   capacity: the largest lambda with b <= B (max_batch and KV capacity) and lambda I t <= C
 //            (chunk_tokens of prompt per iteration)
-//   TTFT     = t/2 + ceil(I / C) t + W;  W: wait for a batch slot, Erlang C with B slots held
-//              for O t each: P(W > w) = C(B, b) exp(-(B - b) w / (O t))
+//   TTFT     = t/2 + ceil(I / C) t_p + W;  t_p: an iteration carrying a chunk of the prompt;
+//              W: wait for a batch slot, Erlang C with B slots each held for h = (O + ceil(I/C)) t:
+//              P(W > w) = C(B, A) exp(-(B - A) w / h),  A = lambda h
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"

@@ -36,6 +36,7 @@ struct TrainingJobReport {
     int gpus = 0;
     int racks = 0;
     int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1;
+    int virtual_stages = 1, context_parallel = 1, expert_parallel = 1;
     double step_time_s = 0.0;          // one optimizer step, unthrottled
     double compute_time_s = 0.0;       // of which compute (incl. pipeline bubble)
     double exposed_communication_time_s = 0.0;  // communication not hidden by overlap
