@@ -78,9 +78,11 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
-report::Report run_file(const std::string& file, const CommonOptions& o, bool timing) {
+report::Report run_file(const std::string& file, const CommonOptions& o, bool timing,
+                        std::vector<scenario::ReportOutput>* outputs = nullptr) {
     const auto t0 = std::chrono::steady_clock::now();
     const scenario::Scenario s = scenario::load_scenario(file, load_options(o));
+    if (outputs) *outputs = s.report.outputs;
     ProgressBar bar(s.name);
     world::RunOptions ro;
     ro.stop_requested = &interrupted;
@@ -127,8 +129,11 @@ void add_run(CLI::App& app) {
     cmd->add_flag("--timing", o->timing, "Print wall-clock time and event rate on stderr");
     add_common(cmd, o->common);
     cmd->callback([o] {
-        const report::Report rep = run_file(o->file, o->common, o->timing);
+        std::vector<scenario::ReportOutput> outputs;
+        const report::Report rep = run_file(o->file, o->common, o->timing, &outputs);
         emit(report::render_report(rep, *report::parse_format(o->format)), o->output);
+        for (const auto& out : outputs)
+            report::write_file_atomically(out.path, report::render_report(rep, *report::parse_format(out.format)));
         if (!o->json.empty()) report::write_file_atomically(o->json, report::render_report(rep, report::Format::Json));
         if (!o->csv.empty()) report::write_file_atomically(o->csv, report::render_report(rep, report::Format::Csv));
         if (!o->html.empty()) report::write_file_atomically(o->html, report::render_report(rep, report::Format::Html));

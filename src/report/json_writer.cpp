@@ -170,6 +170,12 @@ nlohmann::ordered_json to_json(const Report& rep) {
                        {"usd_per_gpu_hour", r(c.usd_per_gpu_hour)},
                        {"usd_per_allocated_gpu_hour", r(c.usd_per_allocated_gpu_hour)},
                        {"usd_per_million_tokens", r(c.usd_per_million_tokens)}};
+    const auto& d = rep.deployment;
+    out["deployment"] = Json{{"racks", d.racks},
+                             {"first_rack_in_service_hours", optional_hours(d.first_rack_in_service_hours)},
+                             {"time_to_first_token_hours", optional_hours(d.time_to_first_token_hours)},
+                             {"time_to_full_capacity_hours", optional_hours(d.time_to_full_capacity_hours)},
+                             {"gpu_hours_lost_to_ramp", r(d.gpu_hours_lost_to_ramp)}};
     return out;
 }
 

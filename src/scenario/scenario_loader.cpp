@@ -469,6 +469,13 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.cost.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
     s.cost.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
     s.cost.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    const auto& d = doc.at("deployment");
+    s.deployment.racks_per_day = d.at("racks_per_day").get<double>();
+    s.deployment.start_hours = d.at("start_hours").get<double>();
+    s.deployment.install_hours = d.at("install_hours").get<double>();
+    s.deployment.burn_in_hours = d.at("burn_in_hours").get<double>();
+    for (const auto& o : doc.at("report").at("outputs"))
+        s.report.outputs.push_back({o.at("format").get<std::string>(), o.at("path").get<std::string>()});
     s.report.sample_interval = Duration::from_seconds(doc.at("report").at("sample_interval_minutes").get<double>() * 60);
     s.catalog = std::move(cat);
     s.document = std::move(doc);

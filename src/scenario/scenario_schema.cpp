@@ -278,9 +278,29 @@ Schema build_scenario_schema(const models::ModelRegistry& registry) {
               .with_default(nlohmann::json::object())},
          {"failures", failures_schema().with_default(nlohmann::json::object())},
          {"cost", cost_schema().with_default(nlohmann::json::object())},
-         {"report", object("What the report samples",
+         {"deployment",
+          object("Deployment ramp: racks arrive, are installed, burn in at full load, then join the pool "
+                 "(docs/models/deployment.md)",
+                 {{"racks_per_day", number("Delivery rate, racks in scenario order (0: every rack in service at "
+                                           "the start)",
+                                           "1/d", 0, 1e5, 0)},
+                  {"start_hours", number("First delivery", "h", 0, 1e6, 0)},
+                  {"install_hours", number("Installation and commissioning per rack (power and cooling hooked up)",
+                                           "h", 0, 1e5, 8)},
+                  {"burn_in_hours", number("Burn-in at full load before production", "h", 0, 1e5, 24)}})
+              .with_default(nlohmann::json::object())},
+         {"report", object("What the report samples and writes",
                            {{"sample_interval_minutes",
-                             number("Time-series sampling interval (CSV and HTML charts)", "min", 1, 1e6, 15)}})
+                             number("Time-series sampling interval (CSV and HTML charts)", "min", 1, 1e6, 15)},
+                            {"outputs",
+                             array("Files `factorysim run` writes besides its --format output (atomically); "
+                                   "relative paths are relative to the working directory",
+                                   object("One output file",
+                                          {{"format", enumeration("Writer", {"table", "json", "csv", "html"})},
+                                           {"path", string("File to write")}},
+                                          {"format", "path"}),
+                                   0, 16)
+                                 .with_default(nlohmann::json::array())}})
                         .with_default(nlohmann::json::object())},
          {"catalog", std::move(catalog_section)}},
         {"name", "pods"});

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <optional>
 #include <limits>
 #include <numbers>
 #include <set>
@@ -51,6 +52,10 @@ struct Rack {
     models::ThermalNode node;
     double base_c = 0.0;
     bool throttled = false;  // thermal throttling active (entered at a crossing event)
+    // Deployment ramp: not installed (no power), burning in (full load, not schedulable), in service.
+    bool installed = true;
+    bool burning_in = false;
+    std::optional<Time> joined;  // when it joined the pool
     double thermal_limit_w = 0.0;  // per-GPU power limit while throttled
     EventHandle crossing;
 };
@@ -134,6 +139,12 @@ private:
                 r.gpu_owner.assign(static_cast<std::size_t>(spec.gpu_count()), -1);
                 r.node = models::ThermalNode(cooling_->gpu_thermal_resistance_c_per_w(spec),
                                              cooling_->thermal_time_constant_s());
+                if (s_.deployment.racks_per_day > 0.0) {
+                    r.installed = false;
+                    r.gpu_owner.assign(r.gpu_owner.size(), not_in_service);
+                } else {
+                    r.joined = Time::zero();
+                }
                 racks_.push_back(r);
                 design_it_w_ += r.design_w;
             }
@@ -204,8 +215,35 @@ private:
         for (auto& c : claims_)
             engine_.schedule_at(std::min(c.submit, horizon_), [this, &c] { submit(c); }, Priority::Normal);
         engine_.schedule_at(Time::zero(), [this] { hourly_tick(); }, Priority::Physics);
-        if (s_.failures.enabled)
-            for (std::size_t r = 0; r < racks_.size(); ++r) schedule_rack_failure(static_cast<int>(r));
+        const auto& d = s_.deployment;
+        for (std::size_t r = 0; r < racks_.size(); ++r) {
+            if (d.racks_per_day <= 0.0) {
+                if (s_.failures.enabled) schedule_rack_failure(static_cast<int>(r));
+                continue;
+            }
+            // Rack r arrives at start + r / rate days, is installed, burns in, then joins.
+            const double delivered_h = d.start_hours + static_cast<double>(r) * 24.0 / d.racks_per_day;
+            const Time installed = Time::from_seconds((delivered_h + d.install_hours) * 3600.0);
+            const Time joins = Time::from_seconds((delivered_h + d.install_hours + d.burn_in_hours) * 3600.0);
+            if (installed <= horizon_)
+                engine_.schedule_at(installed, [this, r] {
+                    racks_[r].installed = true;
+                    racks_[r].burning_in = true;
+                    refresh_power();
+                }, Priority::Physics);
+            if (joins <= horizon_)
+                engine_.schedule_at(joins, [this, r] { join_pool(static_cast<int>(r)); }, Priority::Physics);
+        }
+    }
+
+    void join_pool(int r) {
+        auto& rack = racks_[static_cast<std::size_t>(r)];
+        rack.installed = true;
+        rack.burning_in = false;
+        rack.joined = engine_.now();
+        rack.gpu_owner.assign(rack.gpu_owner.size(), -1);
+        if (s_.failures.enabled) schedule_rack_failure(r);
+        try_schedule();
     }
 
     void hourly_tick() {
@@ -435,6 +473,7 @@ private:
     }
 
     void place(Claim& c, const std::vector<std::pair<int, int>>& chunks) {
+        if (!first_placement_) first_placement_ = engine_.now();
         c.placed = true;
         c.placed_at = engine_.now();
         const int id = static_cast<int>(&c - claims_.data());
@@ -597,6 +636,7 @@ private:
     }
 
     static constexpr int failed_gpu = -2;
+    static constexpr int not_in_service = -3;  // deployment: not yet delivered, installed or burnt in
 
     // First GPU of the chunk (TP group or instance) of `chunk` GPUs holding GPU k.
     static int chunk_start(const Rack& rack, int k, int chunk) {
@@ -743,7 +783,7 @@ private:
         for (auto& r : racks_) {
             double busy = 0.0;
             for (const auto& [id, n] : r.allocations) busy += u[static_cast<std::size_t>(id)] * n;
-            r.utilisation = busy / r.spec->gpu_count();
+            r.utilisation = r.burning_in ? 1.0 : busy / r.spec->gpu_count();  // burn-in runs flat out
         }
     }
 
@@ -752,6 +792,11 @@ private:
     double apply_gpu_cap(double site_cap_w) {
         double it = 0.0;
         for (auto& r : racks_) {
+            if (!r.installed) {  // not delivered or not hooked up yet: no power
+                r.power_w = r.gpu_w = 0.0;
+                r.clock = 1.0;
+                continue;
+            }
             const double cap = r.throttled ? std::min(site_cap_w, r.thermal_limit_w) : site_cap_w;
             const auto p = models::rack_power(*r.spec, r.utilisation, std::max(cap, 1.0));
             r.power_w = p.total_w;
@@ -908,6 +953,7 @@ private:
         sampler.add_probe("it_power_mw", [this] { return it_w_.current() / 1e6; });
         sampler.add_probe("facility_power_mw", [this] { return facility_w_.current() / 1e6; });
         sampler.add_probe("cooling_power_mw", [this] { return cooling_w_.current() / 1e6; });
+        sampler.add_probe("pue", [this] { return it_w_.current() > 0 ? facility_w_.current() / it_w_.current() : 0.0; });
         sampler.add_probe("ambient_c", [this] { return ambient_c_.current(); });
         sampler.add_probe("supply_temp_c", [this] { return supply_c_.current(); });
         sampler.add_probe("max_gpu_temp_c", [this] { return current_max_gpu_temp_c(); });
@@ -1014,6 +1060,22 @@ private:
         for (const auto& r : racks_) specs.push_back(r.spec);
         rep.cost = compute_cost(s_.cost, s_.site, specs, hours, p.energy_mwh, u, training_tokens + inference_tokens,
                                 warnings_);
+        auto& dep = rep.deployment;
+        dep.racks = static_cast<int>(racks_.size());
+        bool all_joined = true;
+        for (const auto& r : racks_) {
+            const Time joined = r.joined ? std::min(*r.joined, end) : end;
+            if (!r.joined) all_joined = false;
+            if (r.joined && (!dep.first_rack_in_service_hours || r.joined->hours() < *dep.first_rack_in_service_hours))
+                dep.first_rack_in_service_hours = r.joined->hours();
+            dep.gpu_hours_lost_to_ramp += r.spec->gpu_count() * joined.hours();
+        }
+        if (all_joined) {
+            double last = 0.0;
+            for (const auto& r : racks_) last = std::max(last, r.joined->hours());
+            dep.time_to_full_capacity_hours = last;
+        }
+        if (first_placement_) dep.time_to_first_token_hours = first_placement_->hours();
         rep.run.warnings.assign(warnings_.begin(), warnings_.end());
         return std::move(report_);
     }
@@ -1037,6 +1099,7 @@ private:
     std::int64_t backfilled_ = 0;
     double repair_gpu_hours_ = 0.0;
     double design_it_w_ = 0.0;
+    std::optional<Time> first_placement_;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();
     std::set<std::string> warnings_;

@@ -405,3 +405,24 @@ TEST_CASE("scheduler: a job-arrival stream generates reproducible jobs from the 
     doc["job_arrivals"][0]["template"]["name"] = "x";
     CHECK_THROWS_WITH(run(doc), Catch::Contains("/job_arrivals/0/template/name"));
 }
+
+TEST_CASE("deployment: racks join on the ramp's closed form; work starts when its racks are in service") {
+    auto doc = base(8);
+    doc["horizon_hours"] = 240;
+    doc["deployment"] = {{"racks_per_day", 2}, {"install_hours", 8}, {"burn_in_hours", 24}};
+    auto first = training(2);
+    first["name"] = "first";
+    auto second = training(6);
+    second["name"] = "second";
+    second["start_hours"] = 1;
+    doc["workloads"] = json::array({first, second});
+    const auto rep = run(doc);
+    // Rack k arrives at 12k h, is installed 8 h later and burns in for 24 h.
+    CHECK(*rep.deployment.first_rack_in_service_hours == Approx(32.0));
+    CHECK(*rep.deployment.time_to_first_token_hours == Approx(44.0));  // the 2-rack job needs racks 0 and 1
+    CHECK(*rep.deployment.time_to_full_capacity_hours == Approx(32.0 + 7 * 12.0));
+    CHECK(rep.deployment.gpu_hours_lost_to_ramp == Approx(72.0 * (8 * 32.0 + 12.0 * 28)));
+    CHECK(*find(rep, "second").start_hours == Approx(116.0));
+    // Before the first delivery is hooked up nothing draws power.
+    CHECK(rep.series.column("it_power_mw").front() == 0.0);
+}

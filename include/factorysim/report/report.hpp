@@ -156,6 +156,14 @@ struct CostSection {
     double usd_per_million_tokens = 0.0; // tco / all tokens (training + inference), 0 if none
 };
 
+struct DeploymentSection {
+    int racks = 0;
+    std::optional<double> first_rack_in_service_hours;
+    std::optional<double> time_to_first_token_hours;    // first workload placed (production work)
+    std::optional<double> time_to_full_capacity_hours;  // last rack in service
+    double gpu_hours_lost_to_ramp = 0.0;  // GPU-hours before each rack joined the pool (to the horizon)
+};
+
 struct Report {
     RunSection run;
     ThroughputSection throughput;
@@ -164,6 +172,7 @@ struct Report {
     ReliabilitySection reliability;
     UtilizationSection utilization;
     CostSection cost;
+    DeploymentSection deployment;
     metrics::TimeSeries series;  // sampled; the CSV and HTML writers use it
 };
 

@@ -172,8 +172,21 @@ struct Cost {
     double staff_usd_per_year = 0.0;
 };
 
+struct Deployment {
+    double racks_per_day = 0.0;  // 0: every rack in service at the start
+    double start_hours = 0.0;
+    double install_hours = 0.0;
+    double burn_in_hours = 0.0;
+};
+
+struct ReportOutput {
+    std::string format;
+    std::string path;
+};
+
 struct ReportOptions {
     Duration sample_interval;
+    std::vector<ReportOutput> outputs;
 };
 
 struct Scenario {
@@ -191,6 +204,7 @@ struct Scenario {
     Scheduler scheduler;
     Failures failures;
     Cost cost;
+    Deployment deployment;
     ReportOptions report;
     catalog::Catalog catalog;  // built-in entries plus the scenario's "catalog" section
     nlohmann::json document;   // the validated document with defaults filled in
