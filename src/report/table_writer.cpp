@@ -117,6 +117,16 @@ void write_table(const Report& rep, std::ostream& out) {
     row(out, "allocated / busy", fmt::format("{} / {}", pct(u.allocated_fraction), pct(u.busy_fraction)));
     row(out, "jobs waiting at end", std::to_string(u.jobs_waiting_at_end));
 
+    const auto& d = rep.deployment;
+    if (d.gpu_hours_lost_to_ramp > 0.0) {
+        heading(out, "Deployment");
+        auto hours = [](const std::optional<double>& h) { return h ? fmt::format("{:.1f} h", *h) : std::string("not reached"); };
+        row(out, "first rack in service", hours(d.first_rack_in_service_hours));
+        row(out, "time to first token", hours(d.time_to_first_token_hours));
+        row(out, "time to full capacity", hours(d.time_to_full_capacity_hours));
+        row(out, "GPU-hours lost to the ramp", num(d.gpu_hours_lost_to_ramp));
+    }
+
     const auto& c = rep.cost;
     heading(out, "Cost");
     row(out, "capex", money(c.capex_usd));
