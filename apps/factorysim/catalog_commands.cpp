@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "factorysim/catalog/catalog.hpp"
+#include "factorysim/models/registry.hpp"
 #include "factorysim/catalog/llm_math.hpp"
 #include "factorysim/models/rack_power.hpp"
 
@@ -99,6 +100,23 @@ json describe_llm(const catalog::LlmSpec& m) {
 
 void print_json(const json& j) { std::printf("%s\n", j.dump(2).c_str()); }
 
+// A model type's parameters: name, type, unit, range, default, description.
+json describe_model_type(const models::ModelType& t) {
+    json params = json::array();
+    for (const auto& [key, schema] : t.parameters.properties) {
+        if (key == "type") continue;
+        json p{{"name", key}, {"kind", std::string(scenario::to_string(schema.kind))}, {"unit", schema.unit},
+               {"description", schema.description}};
+        if (schema.default_value) p["default"] = *schema.default_value;
+        if (schema.minimum) p["minimum"] = *schema.minimum;
+        if (schema.maximum) p["maximum"] = *schema.maximum;
+        if (!schema.enum_values.empty()) p["values"] = schema.enum_values;
+        params.push_back(std::move(p));
+    }
+    return json{{"kind", "model"}, {"family", t.family}, {"name", t.type}, {"summary", t.summary},
+                {"parameters", std::move(params)}};
+}
+
 }  // namespace
 
 void add_catalog_commands(CLI::App& app) {
@@ -114,6 +132,9 @@ void add_catalog_commands(CLI::App& app) {
             for (const auto& n : c.rack_names())
                 out["racks"].push_back({{"name", n}, {"summary", c.rack(n).summary}});
             for (const auto& n : c.llm_names()) out["llms"].push_back({{"name", n}, {"summary", c.llm(n).summary}});
+            out["model_types"] = json::array();
+            for (const auto& t : models::builtin_registry().types())
+                out["model_types"].push_back({{"family", t.family}, {"name", t.type}, {"summary", t.summary}});
             print_json(out);
             return;
         }
@@ -121,7 +142,11 @@ void add_catalog_commands(CLI::App& app) {
         for (const auto& n : c.rack_names()) std::printf("  %-14s %s\n", n.c_str(), c.rack(n).summary.c_str());
         std::printf("LLM architectures (catalog)\n");
         for (const auto& n : c.llm_names()) std::printf("  %-14s %s\n", n.c_str(), c.llm(n).summary.c_str());
-        std::printf("\n`factorysim describe NAME` prints every figure with its unit, status and source.\n");
+        std::printf("Model types (scenario \"type\" or policy strings)\n");
+        for (const auto& t : models::builtin_registry().types())
+            std::printf("  %-10s %-14s %s\n", t.family.c_str(), t.type.c_str(), t.summary.c_str());
+        std::printf("\n`factorysim describe NAME` prints a rack's or LLM's figures with their units, status and sources, or a "
+                    "model type's parameters with units and defaults.\n");
     });
 
     auto name = std::make_shared<std::string>();
@@ -134,6 +159,18 @@ void add_catalog_commands(CLI::App& app) {
     describe->callback([name, describe_format] {
         const Catalog& c = Catalog::builtin();
         json d;
+        if (const auto* type = models::builtin_registry().find(*name); type && !c.has_rack(*name) && !c.has_llm(*name)) {
+            d = describe_model_type(*type);
+            if (*describe_format == "json") return print_json(d);
+            std::printf("%s (%s): %s\n", d["name"].get<std::string>().c_str(), d["family"].get<std::string>().c_str(),
+                        d["summary"].get<std::string>().c_str());
+            for (const auto& p : d["parameters"])
+                std::printf("  %-34s %-9s %-10s %-14s %s\n", p["name"].get<std::string>().c_str(),
+                            p["kind"].get<std::string>().c_str(), p["unit"].get<std::string>().c_str(),
+                            p.contains("default") ? p["default"].dump().c_str() : "-",
+                            p["description"].get<std::string>().c_str());
+            return;
+        }
         if (c.has_llm(*name)) d = describe_llm(c.llm(*name));
         else {
             const catalog::RackSpec& rack = c.rack(*name);  // unknown names: InputError listing known racks
