@@ -52,6 +52,11 @@ struct Rack {
     models::ThermalNode node;
     double base_c = 0.0;
     bool throttled = false;  // thermal throttling active (entered at a crossing event)
+    // Memo of the last power evaluations: most racks do not change at a given event, and
+    // the same inputs give the same outputs, so results are bit-identical with or without.
+    double memo_free_u = -1.0;
+    models::RackPowerBreakdown memo_free;
+    double scheduled_gpu_w = -1.0, scheduled_base_c = -1.0;  // inputs of the pending crossing
     // Deployment ramp: not installed (no power), burning in (full load, not schedulable), in service.
     bool installed = true;
     bool burning_in = false;
@@ -787,22 +792,56 @@ private:
         }
     }
 
-    // Rack power with each GPU limited to min(site cap, the rack's thermal limit); returns
-    // the IT total (W).
-    double apply_gpu_cap(double site_cap_w) {
+    // Racks of one type at one utilisation with one thermal limit draw the same power: the
+    // site-cap bisection evaluates each such group, not each rack (a 100,000-GPU factory has
+    // a handful of groups and ~1,400 racks).
+    void build_power_groups() {
+        power_groups_.clear();
+        rack_group_.assign(racks_.size(), -1);
+        for (std::size_t i = 0; i < racks_.size(); ++i) {
+            const auto& r = racks_[i];
+            if (!r.installed) continue;
+            const double limit = r.throttled ? r.thermal_limit_w : std::numeric_limits<double>::infinity();
+            int found = -1;
+            for (std::size_t g = 0; g < power_groups_.size(); ++g) {
+                const auto& pg = power_groups_[g];
+                if (pg.spec == r.spec && pg.u == r.utilisation && pg.limit == limit) found = static_cast<int>(g);
+            }
+            if (found < 0) {
+                power_groups_.push_back({r.spec, r.utilisation, limit, 0, {}});
+                found = static_cast<int>(power_groups_.size() - 1);
+            }
+            ++power_groups_[static_cast<std::size_t>(found)].racks;
+            rack_group_[i] = found;
+        }
+    }
+
+    // IT power (W) with every GPU limited to min(site cap, its rack's thermal limit);
+    // leaves each group's breakdown in power_groups_.
+    double group_power_w(double site_cap_w) {
         double it = 0.0;
-        for (auto& r : racks_) {
-            if (!r.installed) {  // not delivered or not hooked up yet: no power
+        for (auto& g : power_groups_) {
+            const double cap = std::max(std::min(site_cap_w, g.limit), 1.0);
+            g.power = models::rack_power(*g.spec, g.u, cap);
+            it += g.racks * g.power.total_w;
+        }
+        return it;
+    }
+
+    // Applies a site cap to every rack; returns the IT total (W).
+    double apply_gpu_cap(double site_cap_w) {
+        const double it = group_power_w(site_cap_w);
+        for (std::size_t i = 0; i < racks_.size(); ++i) {
+            auto& r = racks_[i];
+            if (rack_group_[i] < 0) {  // not delivered or not hooked up yet: no power
                 r.power_w = r.gpu_w = 0.0;
                 r.clock = 1.0;
                 continue;
             }
-            const double cap = r.throttled ? std::min(site_cap_w, r.thermal_limit_w) : site_cap_w;
-            const auto p = models::rack_power(*r.spec, r.utilisation, std::max(cap, 1.0));
+            const auto& p = power_groups_[static_cast<std::size_t>(rack_group_[i])].power;
             r.power_w = p.total_w;
             r.gpu_w = p.gpu_w / r.spec->gpu_count();
             r.clock = p.gpu_clock_fraction;
-            it += p.total_w;
         }
         return it;
     }
@@ -810,6 +849,7 @@ private:
     // Integrates rack energy and GPU temperatures from the last refresh to now.
     void advance_racks() {
         const double dt = (engine_.now() - last_energy_update_).seconds();
+        if (dt <= 0.0) return;  // a second refresh at the same instant: nothing to integrate
         for (auto& r : racks_) {
             r.energy_j += r.power_w * dt;
             // Each workload is charged its racks' energy in proportion to its GPUs there.
@@ -830,7 +870,11 @@ private:
         const auto& c = *cooling_;
         for (auto& r : racks_) {
             const double r_c_per_w = r.node.resistance_c_per_w();
-            const auto free_running = models::rack_power(*r.spec, r.utilisation);
+            if (r.memo_free_u != r.utilisation) {
+                r.memo_free = models::rack_power(*r.spec, r.utilisation);
+                r.memo_free_u = r.utilisation;
+            }
+            const auto& free_running = r.memo_free;
             // The coolant rise at the unthrottled power (conservative while throttled).
             r.base_c = supply_c + c.coolant_rise_c(free_running.total_w, r.design_w);
             const double free_gpu_w = free_running.gpu_w / r.spec->gpu_count();
@@ -846,10 +890,18 @@ private:
         const double threshold = cooling_->throttle_temp_c();
         for (std::size_t i = 0; i < racks_.size(); ++i) {
             auto& r = racks_[i];
+            max_gpu_temp_seen_ = std::max(max_gpu_temp_seen_, r.base_c + r.node.rise_c());
+            // Same power and base as when the pending crossing (or its absence) was decided:
+            // the exponential is the same curve, so that decision stands.
+            if (!r.throttled && r.gpu_w == r.scheduled_gpu_w && r.base_c == r.scheduled_base_c) continue;
             engine_.cancel(r.crossing);
             r.node.set_power(r.gpu_w);
-            max_gpu_temp_seen_ = std::max(max_gpu_temp_seen_, r.base_c + r.node.rise_c());
-            if (r.throttled) continue;
+            r.scheduled_gpu_w = r.gpu_w;
+            r.scheduled_base_c = r.base_c;
+            if (r.throttled) {
+                r.scheduled_gpu_w = -1.0;  // decide again once throttling ends
+                continue;
+            }
             if (const auto t = r.node.time_to_reach(threshold - r.base_c)) {
                 const Time at = engine_.now() + Duration::from_seconds(*t);
                 if (at <= horizon_)
@@ -869,6 +921,7 @@ private:
         const double supply = cooling_->supply_temp_c(ambient);
         update_thermal_limits(supply);
         constexpr double no_cap = std::numeric_limits<double>::infinity();
+        build_power_groups();
         double it = apply_gpu_cap(no_cap);
         auto plant = cooling_->plant(it, ambient, design_it_w_);
         bool site_capped = false;
@@ -878,7 +931,7 @@ private:
             double lo = 0.0, hi = max_gpu_tdp();
             for (int i = 0; i < 60; ++i) {
                 const double mid = 0.5 * (lo + hi);
-                if (cooling_->plant(apply_gpu_cap(mid), ambient, design_it_w_).facility_w > site_cap_w)
+                if (cooling_->plant(group_power_w(mid), ambient, design_it_w_).facility_w > site_cap_w)
                     hi = mid;
                 else
                     lo = mid;
@@ -1099,6 +1152,14 @@ private:
     std::int64_t backfilled_ = 0;
     double repair_gpu_hours_ = 0.0;
     double design_it_w_ = 0.0;
+    struct PowerGroup {
+        const catalog::RackSpec* spec;
+        double u, limit;
+        int racks;
+        models::RackPowerBreakdown power;
+    };
+    std::vector<PowerGroup> power_groups_;  // racks that draw the same power (build_power_groups)
+    std::vector<int> rack_group_;           // per rack: its group, -1 if not installed
     std::optional<Time> first_placement_;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();
