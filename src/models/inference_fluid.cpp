@@ -153,7 +153,9 @@ double capacity_requests_per_s(const InferenceInstance& inst, int batch_limit, d
     double lo = 0.0;
     double hi = batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock_fraction));
     if (feasible(hi)) return hi;
-    for (int i = 0; i < 60; ++i) {
+    // To 1e-7 relative: far below every other uncertainty, and ~25 steps instead of 60
+    // (the world re-sizes replicas whenever their clocks change).
+    for (int i = 0; i < 60 && hi - lo > 1e-7 * hi; ++i) {
         const double mid = 0.5 * (lo + hi);
         (feasible(mid) ? lo : hi) = mid;
     }

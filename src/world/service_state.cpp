@@ -88,7 +88,11 @@ void ServiceState::set_offered(Time now, double requests_per_s) {
     if (request_) request_->set_rate(offered_);
 }
 
-void ServiceState::set_clock(Time now, double clock) {
+void ServiceState::set_clock(Time now, double clock_fraction) {
+    // Replicas are re-sized at clock steps of 1/1000: under a binding power cap the clock
+    // moves a little at every event, and re-sizing costs a capacity search; the step bounds
+    // the capacity error at 0.1 %.
+    const double clock = std::max(1e-3, std::round(clock_fraction * 1000.0) / 1000.0);
     if (!placed_ || clock == clock_) return;
     close_interval(now);
     clock_ = clock;

@@ -97,7 +97,8 @@ void TrainingState::preempt(Time now) {
 }
 
 double TrainingState::remaining_s() const {
-    if (config_->tokens <= 0.0 || rate_ <= 0.0) return std::numeric_limits<double>::infinity();
+    // At the nominal rate, also while checkpointing or restarting (the job will go on).
+    if (config_->tokens <= 0.0 || nominal_.tokens_per_s <= 0.0) return std::numeric_limits<double>::infinity();
     return std::max(0.0, config_->tokens - committed_tokens_ - pending_tokens_) / nominal_.tokens_per_s;
 }
 

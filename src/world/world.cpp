@@ -688,9 +688,12 @@ private:
             count = per_tray;
         }
         std::set<int> hit;  // claims whose GPUs are behind the fault
+        std::map<int, std::set<int>> hit_chunks;  // claim -> its TP groups / replicas hit (first GPU)
         for (int k = first; k < first + count; ++k) {
             const int owner = rack.gpu_owner[static_cast<std::size_t>(k)];
-            if (owner >= 0) hit.insert(owner);
+            if (owner < 0) continue;
+            hit.insert(owner);
+            hit_chunks[owner].insert(chunk_start(rack, k, claims_[static_cast<std::size_t>(owner)].chunk));
         }
         if (component == "network") {
             // A switch or cable fault stops the training jobs using the tray's links; the
@@ -717,8 +720,7 @@ private:
         int instances_down = 0;
         for (int id : hit) {
             Claim& c = claims_[static_cast<std::size_t>(id)];
-            std::set<int> chunks;
-            for (int k = first; k < first + count; ++k) chunks.insert(chunk_start(rack, k, c.chunk));
+            const std::set<int>& chunks = hit_chunks[id];  // only the groups this claim held
             if (c.training) {
                 for (int start : chunks)
                     for (int k = start; k < start + c.chunk; ++k) {

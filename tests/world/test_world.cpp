@@ -426,3 +426,27 @@ TEST_CASE("deployment: racks join on the ramp's closed form; work starts when it
     // Before the first delivery is hooked up nothing draws power.
     CHECK(rep.series.column("it_power_mw").front() == 0.0);
 }
+
+TEST_CASE("failures: a rack-wide fault charges each workload only its own TP groups and replicas") {
+    // Two training jobs and a service share racks; NVLink switch faults take whole racks out.
+    auto doc = base(6);
+    doc["horizon_hours"] = 400;
+    doc["failures"] = {{"enabled", true}, {"gpu_mtbf_hours", 1e9}, {"node_mtbf_hours", 1e9}, {"network_mtbf_hours", 1e9},
+                       {"software_mtbf_hours", 1e10}, {"nvlink_switch_mtbf_hours", 300}, {"repair_hours", 6}};
+    auto a = training(1);
+    a["name"] = "a";
+    a["gpus"] = 40;
+    a.erase("racks");
+    auto b = a;
+    b["name"] = "b";
+    doc["workloads"] = json::array({a, b, {{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-8b"}, {"replicas", 18},
+                                           {"instance", {{"gpus", 4}}}, {"arrival", {{"rate_per_s", 50}}}}});
+    for (std::uint64_t seed : {1, 2, 3}) {
+        doc["seed"] = seed;
+        INFO("seed " << seed);
+        const auto rep = run(doc);  // a job running on the wrong number of GPUs throws
+        REQUIRE(rep.reliability.failures_by_component.at("nvlink_switch") > 0);
+        // Every replica comes back after its repair: the service ends at full capacity.
+        CHECK(rep.series.column("inference_output_tokens_per_s").back() == Approx(50 * 256.0));
+    }
+}
