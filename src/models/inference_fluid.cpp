@@ -61,6 +61,24 @@ double weight_read_per_gpu(const InferenceInstance& inst, double tokens) {
 
 }  // namespace
 
+InferenceInstance instance_for(const scenario::InferenceWorkload& service, const catalog::LlmSpec& model,
+                               const catalog::GpuSpec& gpu, const scenario::Fabric& fabric) {
+    InferenceInstance inst;
+    inst.model = &model;
+    inst.gpu = &gpu;
+    inst.gpus = service.gpus_per_instance;
+    inst.tensor = service.tensor;
+    inst.expert = service.expert;
+    inst.precision = service.precision;
+    inst.input_tokens = service.input.mean;
+    inst.output_tokens = service.output.mean;
+    inst.max_batch = service.max_batch;
+    inst.chunk_tokens = service.chunk_tokens;
+    inst.nvlink_efficiency = fabric.nvlink_efficiency;
+    inst.latency_s = fabric.latency_s;
+    return inst;
+}
+
 double weight_bytes_per_gpu(const InferenceInstance& inst) {
     const double experts = expert_parameters(*inst.model);
     const double dense = catalog::parameters(*inst.model) - experts;

@@ -56,6 +56,9 @@ void add_scenario_catalog(catalog::Catalog& cat, const json& section, const std:
     }
 }
 
+InferenceWorkload read_inference(const json& w);
+Fabric read_fabric(const json& f);
+
 class Resolver {
 public:
     Resolver(json& doc, const catalog::Catalog& cat, std::vector<Diagnostic>& problems)
@@ -231,18 +234,9 @@ private:
             }
             if (!cat_.has_llm(model) || tp * ep != g) continue;
             // The weights and at least one sequence's KV cache must fit the replica's HBM.
-            models::InferenceInstance inst;
-            inst.model = &cat_.llm(model);
-            inst.gpu = &r->gpu;
-            inst.gpus = g;
-            inst.tensor = tp;
-            inst.expert = ep;
-            inst.precision = precision_of(w.at("precision"));
-            inst.input_tokens = w.at("input_tokens").at("mean").get<double>();
-            inst.output_tokens = w.at("output_tokens").at("mean").get<double>();
-            inst.max_batch = w.at("max_batch").get<int>();
             try {
-                (void)models::size_instance(inst);
+                (void)models::size_instance(
+                    models::instance_for(read_inference(w), cat_.llm(model), r->gpu, read_fabric(doc_.at("fabric"))));
             } catch (const ModelError& e) {
                 problem(at + "/instance", e.what());
             }
@@ -385,6 +379,15 @@ TrainingWorkload read_training(const json& w) {
     return t;
 }
 
+Fabric read_fabric(const json& f) {
+    Fabric out;
+    out.model = f.at("model").get<std::string>();
+    out.collective_efficiency = f.at("collective_efficiency").get<double>();
+    out.nvlink_efficiency = f.at("nvlink_efficiency").get<double>();
+    out.latency_s = f.at("latency_us").get<double>() * 1e-6;
+    return out;
+}
+
 TokenDistribution read_tokens(const json& t) {
     return {t.at("distribution").get<std::string>(), t.at("mean").get<double>(), t.at("cv").get<double>()};
 }
@@ -408,8 +411,6 @@ InferenceWorkload read_inference(const json& w) {
     s.peak_hour = a.at("peak_hour").get<double>();
     s.input = read_tokens(w.at("input_tokens"));
     s.output = read_tokens(w.at("output_tokens"));
-    s.input_tokens = s.input.mean;
-    s.output_tokens = s.output.mean;
     s.max_batch = w.at("max_batch").get<int>();
     s.chunk_tokens = w.at("chunk_tokens").get<int>();
     s.ttft_slo_s = w.at("slo").at("ttft_s").get<double>();
@@ -434,13 +435,10 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     for (const auto& p : doc.at("pods"))
         s.pods.push_back({p.at("name").get<std::string>(), p.at("rack").get<std::string>(), p.at("racks").get<int>()});
     const auto& f = doc.at("fabric");
-    s.fabric.model = f.at("model").get<std::string>();
-    s.fabric.collective_efficiency = f.at("collective_efficiency").get<double>();
-    s.fabric.nvlink_efficiency = f.at("nvlink_efficiency").get<double>();
-    s.fabric.latency_s = f.at("latency_us").get<double>() * 1e-6;
+    s.fabric = read_fabric(f);
     // Built-in cooling types parse into the plain struct; a registered type keeps its JSON.
     const auto& cooling = doc.at("cooling");
-    if (models::builtin_registry().find(cooling.at("type").get<std::string>()) && cooling.contains("supply_temp_c"))
+    if (models::builtin_registry().find(cooling.at("type").get<std::string>()))
         s.cooling = cooling_from_json(cooling);
     else
         s.cooling.type = cooling.at("type").get<std::string>();

@@ -8,38 +8,11 @@
 
 namespace factorysim::world {
 
-models::InferenceInstance ServiceState::instance_on(const catalog::RackSpec& rack,
-                                                    const scenario::Fabric& fabric) const {
-    models::InferenceInstance inst;
-    inst.model = model_;
-    inst.gpu = &rack.gpu;
-    inst.gpus = config_->gpus_per_instance;
-    inst.tensor = config_->tensor;
-    inst.expert = config_->expert;
-    inst.precision = config_->precision;
-    inst.input_tokens = config_->input_tokens;
-    inst.output_tokens = config_->output_tokens;
-    inst.max_batch = config_->max_batch;
-    inst.chunk_tokens = config_->chunk_tokens;
-    inst.nvlink_efficiency = fabric.nvlink_efficiency;
-    inst.latency_s = fabric.latency_s;
-    return inst;
-}
-
-void ServiceState::check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
-                              const std::string& file) const {
-    try {
-        (void)models::size_instance(instance_on(rack, fabric));
-    } catch (const ModelError& e) {
-        throw scenario::InputError(file, {{pointer + "/instance", e.what()}});
-    }
-}
-
 void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric,
                          Engine& engine) {
     rack_ = &rack;
     racks_touched_ = racks_touched;
-    instance_ = instance_on(rack, fabric);
+    instance_ = models::instance_for(*config_, *model_, rack.gpu, fabric);
     nominal_sizing_ = models::size_instance(instance_);
     sizing_ = nominal_sizing_;
     instances_up_ = config_->instances;
@@ -78,7 +51,7 @@ void ServiceState::close_interval(Time now) {
     ttft_sum_s_ += served * point_.ttft_mean_s;
     tpot_sum_s_ += served * point_.tpot_s;
     ttft_.add(served, point_.base_ttft_s, point_.wait_probability, point_.wait_scale_s);
-    tpot_.add(served * config_->output_tokens, point_.tpot_s);
+    tpot_.add(served * config_->output.mean, point_.tpot_s);
 }
 
 void ServiceState::set_offered(Time now, double requests_per_s) {
@@ -138,7 +111,7 @@ double ServiceState::gpu_utilisation() const {
 double ServiceState::current_output_tokens_per_s() const {
     // (The request-level model's instantaneous rate is noisy; the time series shows the
     // fluid rate at the same load.)
-    return placed_ ? point_.requests_per_s * instances_up_ * config_->output_tokens : 0.0;
+    return placed_ ? point_.requests_per_s * instances_up_ * config_->output.mean : 0.0;
 }
 
 report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
@@ -156,8 +129,8 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.offered_requests_per_s = span > 0 ? offered_requests_ / span : 0.0;
     r.requests_completed = served_requests_;
     r.requests_dropped = std::max(0.0, offered_requests_ - served_requests_);
-    r.input_tokens_per_s = span > 0 ? served_requests_ * config_->input_tokens / span : 0.0;
-    r.output_tokens_per_s = span > 0 ? served_requests_ * config_->output_tokens / span : 0.0;
+    r.input_tokens_per_s = span > 0 ? served_requests_ * config_->input.mean / span : 0.0;
+    r.output_tokens_per_s = span > 0 ? served_requests_ * config_->output.mean / span : 0.0;
     r.utilization = up_s_ > 0 ? busy_instance_s_ / up_s_ : 0.0;
     r.batch_size_avg = up_s_ > 0 ? batch_s_ / up_s_ : 0.0;
     r.ttft_p50_s = ttft_.quantile(0.50);
@@ -165,7 +138,7 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.tpot_p50_s = tpot_.quantile(0.50);
     r.tpot_p99_s = tpot_.quantile(0.99);
     r.slo_attainment = served_requests_ > 0 ? slo_met_requests_ / served_requests_ : 0.0;
-    r.output_tokens_per_mwh = energy_j > 0 ? served_requests_ * config_->output_tokens / (energy_j / 3.6e9) : 0.0;
+    r.output_tokens_per_mwh = energy_j > 0 ? served_requests_ * config_->output.mean / (energy_j / 3.6e9) : 0.0;
     r.ttft_mean_s = served_requests_ > 0 ? ttft_sum_s_ / served_requests_ : 0.0;
     r.tpot_mean_s = served_requests_ > 0 ? tpot_sum_s_ / served_requests_ : 0.0;
     r.fidelity = config_->fidelity;

@@ -23,9 +23,6 @@ public:
     ServiceState(const scenario::InferenceWorkload& config, const catalog::LlmSpec& model)
         : config_(&config), model_(&model) {}
 
-    // Throws InputError at `pointer` if the model does not fit an instance on this rack.
-    void check_fits(const catalog::RackSpec& rack, const scenario::Fabric& fabric, const std::string& pointer,
-                    const std::string& file) const;
 
     // `engine` runs the request-level model (fidelity "request"); the fluid model needs none.
     void place(Time now, const catalog::RackSpec& rack, int racks_touched, const scenario::Fabric& fabric,
@@ -42,7 +39,6 @@ public:
     report::InferenceServiceReport report(Time end, double energy_j);
 
 private:
-    models::InferenceInstance instance_on(const catalog::RackSpec& rack, const scenario::Fabric& fabric) const;
     void close_interval(Time now);  // integrates [last_, now) at the current operating point
     void recompute();
 

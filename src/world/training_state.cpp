@@ -57,9 +57,8 @@ void TrainingState::advance(Time now) {
     if (phase_ == TrainingPhase::Running) {
         pending_tokens_ += rate_ * dt;
         pending_useful_s_ += dt;
-    } else if (phase_ == TrainingPhase::Restarting || phase_ == TrainingPhase::Checkpointing) {
-        // Restarts are lost time; checkpoint writes are overhead, neither is useful.
-        if (phase_ == TrainingPhase::Restarting) lost_gpu_s_ += dt * gpus_;
+    } else if (phase_ == TrainingPhase::Restarting) {
+        lost_gpu_s_ += dt * gpus_;  // checkpoint writes are overhead, not lost: they are counted apart
     }
     last_ = now;
 }

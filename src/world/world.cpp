@@ -197,22 +197,10 @@ private:
             c.order = order++;
             claims_.push_back(std::move(c));
         }
-        // A model that does not fit an instance on a rack type the service may use is an
-        // input error, found before anything runs.
-        for (auto& c : claims_) {
-            if (c.training) continue;
-            for (const auto& p : s_.pods)
-                if (eligible(c, p)) services_[c.index].check_fits(s_.catalog.rack(p.rack), s_.fabric, pointer_of(c), s_.file);
-        }
     }
 
     bool eligible(const Claim& c, const scenario::Pod& p) const {
         return (c.pod.empty() || c.pod == p.name) && (c.rack_type.empty() || c.rack_type == p.rack);
-    }
-
-    std::string pointer_of(const Claim& c) const {
-        // Workloads appear in the scenario's order; claims keep it.
-        return fmt::format("/workloads/{}", c.order);
     }
 
     // ---------------------------------------------------------------- processes
@@ -782,7 +770,8 @@ private:
     // ---------------------------------------------------------------- power and cooling
     // Rack utilisations from the workloads' current states (unthrottled operating points).
     void update_utilisations() {
-        std::vector<double> u(claims_.size(), 0.0);
+        auto& u = claim_utilisation_;  // reused: refresh_power runs at every event
+        u.assign(claims_.size(), 0.0);
         for (std::size_t i = 0; i < claims_.size(); ++i) {
             const auto& c = claims_[i];
             if (c.placed) u[i] = c.training ? trainings_[c.index].gpu_utilisation() : services_[c.index].gpu_utilisation();
@@ -1004,7 +993,6 @@ private:
 
     // ---------------------------------------------------------------- observation
     void add_probes(metrics::Sampler& sampler) {
-        const auto now = [this] { return engine_.now(); };
         sampler.add_probe("it_power_mw", [this] { return it_w_.current() / 1e6; });
         sampler.add_probe("facility_power_mw", [this] { return facility_w_.current() / 1e6; });
         sampler.add_probe("cooling_power_mw", [this] { return cooling_w_.current() / 1e6; });
@@ -1026,7 +1014,6 @@ private:
             return sum;
         });
         sampler.add_probe("jobs_waiting", [this] { return jobs_waiting_.current(); });
-        (void)now;
     }
 
     report::Report finish(bool partial) {
@@ -1162,6 +1149,7 @@ private:
     };
     std::vector<PowerGroup> power_groups_;  // racks that draw the same power (build_power_groups)
     std::vector<int> rack_group_;           // per rack: its group, -1 if not installed
+    std::vector<double> claim_utilisation_;  // update_utilisations' scratch
     std::optional<Time> first_placement_;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"
+#include "factorysim/scenario/scenario.hpp"
 #include "factorysim/core/error.hpp"
 
 namespace factorysim::models {
@@ -63,6 +64,10 @@ struct OperatingPoint {
     double wait_scale_s = 0.0;    // O t / (B - b): the waiting-time tail scale
     double base_ttft_s = 0.0;     // t/2 + ceil(I / C) t
 };
+
+// One replica of a scenario's service on a GPU type.
+InferenceInstance instance_for(const scenario::InferenceWorkload& service, const catalog::LlmSpec& model,
+                               const catalog::GpuSpec& gpu, const scenario::Fabric& fabric);
 
 // Throws ModelError (with the sizes) if the weights do not fit in the instance's HBM.
 InstanceSizing size_instance(const InferenceInstance& instance, double clock_fraction = 1.0);

@@ -134,10 +134,8 @@ struct InferenceWorkload {
     double rate_per_s = 0.0;    // mean request rate
     double peak_to_mean = 1.0;  // diurnal: peak / mean
     double peak_hour = 14.0;
-    TokenDistribution input;
-    TokenDistribution output;
-    double input_tokens = 0.0;   // = input.mean
-    double output_tokens = 0.0;  // = output.mean
+    TokenDistribution input;   // prompt length
+    TokenDistribution output;  // generated length
     int max_batch = 0;
     int chunk_tokens = 0;       // request-level: prefill tokens per iteration (chunked prefill)
     double ttft_slo_s = 0.0;
