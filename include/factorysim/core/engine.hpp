@@ -43,6 +43,7 @@ enum class Priority : std::uint8_t {
     Control = 0,
     Physics = 4,
     Normal = 8,
+    Settle = 10,  // models that batch the changes of one instant (flow-level fabric)
     Observe = 12,
 };  // values < 16: the band occupies 4 bits of the queue key
 

@@ -1,0 +1,463 @@
+#include "factorysim/fabric/flow_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace factorysim::fabric {
+namespace {
+
+using HeapEntry = std::pair<double, int>;  // (fair share when pushed, link)
+
+void push(std::vector<HeapEntry>& heap, double share, int link) {
+    heap.emplace_back(share, link);
+    std::push_heap(heap.begin(), heap.end(), std::greater<>{});
+}
+HeapEntry pop(std::vector<HeapEntry>& heap) {
+    std::pop_heap(heap.begin(), heap.end(), std::greater<>{});
+    const HeapEntry e = heap.back();
+    heap.pop_back();
+    return e;
+}
+
+std::int64_t ceil_ns(double seconds) {
+    const double ns = std::ceil(seconds * 1e9);
+    return ns >= 9.2e18 ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(ns);
+}
+
+}  // namespace
+
+void MaxMinProblem::add_flow(std::span<const int> links) {
+    route_links.insert(route_links.end(), links.begin(), links.end());
+    route_offset.push_back(static_cast<int>(route_links.size()));
+}
+
+void solve_max_min(const MaxMinProblem& p, std::vector<double>& rates, double unbounded_rate) {
+    const int flows = p.flows();
+    const std::size_t links = p.capacity.size();
+    rates.assign(static_cast<std::size_t>(flows), 0.0);
+    std::vector<double> remaining = p.capacity;
+    std::vector<int> unfrozen(links, 0);
+    for (const int l : p.route_links) {
+        if (l < 0 || static_cast<std::size_t>(l) >= links)
+            throw ModelError(fmt::format("max-min: flow on link {} of {}", l, links));
+        ++unfrozen[static_cast<std::size_t>(l)];
+    }
+    // Flows of each link (CSR).
+    std::vector<int> offset(links + 1, 0);
+    for (std::size_t l = 0; l < links; ++l) offset[l + 1] = offset[l] + unfrozen[l];
+    std::vector<int> fill(offset.begin(), offset.end() - 1);
+    std::vector<int> on_link(p.route_links.size());
+    for (int f = 0; f < flows; ++f)
+        for (int i = p.route_offset[static_cast<std::size_t>(f)]; i < p.route_offset[static_cast<std::size_t>(f) + 1]; ++i)
+            on_link[static_cast<std::size_t>(fill[static_cast<std::size_t>(p.route_links[static_cast<std::size_t>(i)])]++)] = f;
+    std::vector<char> frozen(static_cast<std::size_t>(flows), 0);
+    for (int f = 0; f < flows; ++f)
+        if (p.route_offset[static_cast<std::size_t>(f)] == p.route_offset[static_cast<std::size_t>(f) + 1]) {
+            rates[static_cast<std::size_t>(f)] = unbounded_rate;
+            frozen[static_cast<std::size_t>(f)] = 1;
+        }
+    std::vector<HeapEntry> heap;
+    for (std::size_t l = 0; l < links; ++l)
+        if (unfrozen[l] > 0) push(heap, remaining[l] / unfrozen[l], static_cast<int>(l));
+    while (!heap.empty()) {
+        const auto [key, l] = pop(heap);
+        const auto li = static_cast<std::size_t>(l);
+        if (unfrozen[li] == 0) continue;
+        const double share = std::max(0.0, remaining[li] / unfrozen[li]);
+        if (share > key) {  // stale: shares only grow while filling
+            push(heap, share, l);
+            continue;
+        }
+        for (int i = offset[li]; i < offset[li + 1]; ++i) {
+            const int f = on_link[static_cast<std::size_t>(i)];
+            if (frozen[static_cast<std::size_t>(f)]) continue;
+            frozen[static_cast<std::size_t>(f)] = 1;
+            rates[static_cast<std::size_t>(f)] = share;
+            for (int j = p.route_offset[static_cast<std::size_t>(f)]; j < p.route_offset[static_cast<std::size_t>(f) + 1];
+                 ++j) {
+                const auto l2 = static_cast<std::size_t>(p.route_links[static_cast<std::size_t>(j)]);
+                remaining[l2] -= share;
+                --unfrozen[l2];
+            }
+        }
+    }
+}
+
+FlowNetwork::FlowNetwork(Engine& engine, std::vector<double> capacity, std::vector<double> latency)
+    : engine_(engine), capacity_(std::move(capacity)), latency_(std::move(latency)) {
+    if (latency_.empty()) latency_.assign(capacity_.size(), 0.0);
+    if (latency_.size() != capacity_.size())
+        throw ModelError(fmt::format("flow network: {} capacities but {} latencies", capacity_.size(), latency_.size()));
+    for (std::size_t l = 0; l < capacity_.size(); ++l)
+        if (!(capacity_[l] >= 0.0) || !(latency_[l] >= 0.0))
+            throw ModelError(fmt::format("flow network: link {} has capacity {} B/s, latency {} s", l, capacity_[l],
+                                         latency_[l]));
+    const std::size_t links = capacity_.size();
+    link_flows_.resize(links);
+    link_used_.assign(links, 0.0);
+    link_bytes_.assign(links, 0.0);
+    link_anchor_s_.assign(links, engine_.now().seconds());
+    link_mark_.assign(links, 0);
+    link_begin_.assign(links, 0);
+    link_fill_.assign(links, 0);
+    remaining_capacity_.resize(links);
+    unfrozen_.resize(links);
+}
+
+FlowNetwork::FlowId FlowNetwork::start(std::span<const int> links, double bytes, OnFinish on_finish) {
+    if (!(bytes >= 0.0) || !std::isfinite(bytes)) throw ModelError(fmt::format("flow of {} bytes", bytes));
+    double latency = 0.0;
+    for (const int l : links) {
+        if (l < 0 || l >= this->links()) throw ModelError(fmt::format("flow on link {} of {}", l, this->links()));
+        latency += latency_[static_cast<std::size_t>(l)];
+    }
+    const auto id = static_cast<FlowId>(remaining_.size());
+    remaining_.push_back(bytes);
+    anchor_s_.push_back(engine_.now().seconds());
+    rate_.push_back(0.0);
+    finish_s_.push_back(std::numeric_limits<double>::quiet_NaN());
+    route_begin_.push_back(static_cast<int>(route_link_.size()));
+    route_link_.insert(route_link_.end(), links.begin(), links.end());
+    route_slot_.resize(route_link_.size(), -1);
+    route_end_.push_back(static_cast<int>(route_link_.size()));
+    mark_.push_back(0);
+    cold_.push_back({std::move(on_finish), false, false});
+    if (latency > 0.0) {
+        engine_.schedule_at(Time::from_ns(ceil_ns(engine_.now().seconds() + latency)), [this, id] { join(id); });
+    } else {
+        join(id);
+    }
+    return id;
+}
+
+void FlowNetwork::join(FlowId id) {
+    const auto i = static_cast<std::size_t>(id);
+    if (cold_[i].done) return;  // aborted while waiting for its latency
+    const double now = engine_.now().seconds();
+    cold_[i].joined = true;
+    anchor_s_[i] = now;
+    if (route_begin_[i] == route_end_[i] || remaining_[i] <= 0.0) {  // nothing to share: done now
+        cold_[i].done = true;
+        finish_s_[i] = now;
+        remaining_[i] = 0.0;
+        if (cold_[i].on_finish) {
+            auto callback = std::move(cold_[i].on_finish);
+            callback(id, finish_s_[i]);
+        }
+        return;
+    }
+    for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+        auto& list = link_flows_[static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)])];
+        route_slot_[static_cast<std::size_t>(h)] = static_cast<int>(list.size());
+        list.push_back(id);
+    }
+    joining_.push_back(id);
+    ++active_count_;
+    request_resolve();
+}
+
+void FlowNetwork::request_resolve() {
+    // Every start, end and capacity change of this instant shares one solve, at the end of
+    // the instant (Priority::Settle runs after the Normal band).
+    if (resolve_pending_) return;
+    resolve_pending_ = true;
+    engine_.schedule_at(engine_.now(), [this] {
+        resolve_pending_ = false;
+        resolve();
+    }, Priority::Settle);
+}
+
+void FlowNetwork::settle_link(std::size_t l, double now) {
+    link_bytes_[l] += link_used_[l] * (now - link_anchor_s_[l]);
+    link_anchor_s_[l] = now;
+}
+
+// Takes an active flow off its links (its rate leaves their sums) and records how far the
+// next solve must reach down.
+void FlowNetwork::detach(FlowId id) {
+    const auto i = static_cast<std::size_t>(id);
+    const double now = engine_.now().seconds();
+    const bool solved = !std::isnan(finish_s_[i]) || rate_[i] > 0.0;
+    for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+        const int link = route_link_[static_cast<std::size_t>(h)];
+        const auto li = static_cast<std::size_t>(link);
+        settle_link(li, now);
+        link_used_[li] -= rate_[i];
+        auto& list = link_flows_[li];
+        const int pos = route_slot_[static_cast<std::size_t>(h)];
+        const FlowId moved = list.back();
+        const int old_pos = static_cast<int>(list.size()) - 1;
+        list[static_cast<std::size_t>(pos)] = moved;
+        list.pop_back();
+        if (moved != id) {
+            const auto m = static_cast<std::size_t>(moved);
+            for (int k = route_begin_[m]; k < route_end_[m]; ++k)
+                if (route_link_[static_cast<std::size_t>(k)] == link && route_slot_[static_cast<std::size_t>(k)] == old_pos) {
+                    route_slot_[static_cast<std::size_t>(k)] = pos;
+                    break;
+                }
+        }
+    }
+    if (solved) {
+        restart_level_ = std::min(restart_level_, rate_[i]);
+    } else {  // joined since the last solve: drop it from the joiners
+        joining_.erase(std::remove(joining_.begin(), joining_.end(), id), joining_.end());
+    }
+    --active_count_;
+}
+
+// The largest level below which adding flow `id` changes no freeze (see the header).
+double FlowNetwork::safe_level_for_new_flow(FlowId id) const {
+    const auto i = static_cast<std::size_t>(id);
+    double level = std::numeric_limits<double>::infinity();
+    std::vector<double> rates;
+    for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+        const auto l = static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)]);
+        rates.clear();
+        int fresh = 0;  // flows on l not solved yet (this one included)
+        for (const FlowId g : link_flows_[l]) {
+            if (mark_[static_cast<std::size_t>(g)] == stamp_) {
+                ++fresh;
+            } else {
+                rates.push_back(rate_[static_cast<std::size_t>(g)]);
+            }
+        }
+        std::sort(rates.begin(), rates.end());
+        // F(x) = sum_g min(r_g, x) + fresh x, piecewise linear and increasing; solve F(x) = c.
+        double below = 0.0;
+        double x = std::numeric_limits<double>::infinity();
+        const std::size_t n = rates.size();
+        for (std::size_t k = 0; k <= n; ++k) {
+            const double slope = static_cast<double>(n - k + static_cast<std::size_t>(fresh));
+            const double candidate = (capacity_[l] - below) / slope;
+            if (k == n || candidate <= rates[k]) {
+                x = candidate;
+                break;
+            }
+            below += rates[k];
+        }
+        level = std::min(level, std::max(0.0, x));
+    }
+    return level;
+}
+
+void FlowNetwork::resolve() {
+    ++solves_;
+    ++stamp_;
+    const double now = engine_.now().seconds();
+    // Which flows to re-fill: new ones, and every flow at or above the restart level.
+    upper_.clear();
+    for (const FlowId id : joining_) {
+        mark_[static_cast<std::size_t>(id)] = stamp_;
+        upper_.push_back(id);
+    }
+    double level = full_solve_ || solves_ % 256 == 0 ? 0.0 : restart_level_;
+    for (const FlowId id : joining_) level = std::min(level, safe_level_for_new_flow(id));
+    level *= 1.0 - 1e-9;  // flows at the level to rounding are re-filled too
+    joining_.clear();
+    // order_ is non-decreasing in rate (finished flows keep theirs until dropped here).
+    const auto split = std::partition_point(order_.begin(), order_.end(),
+                                            [&](FlowId id) { return rate_[static_cast<std::size_t>(id)] < level; });
+    frozen_order_.clear();
+    for (auto it = order_.begin(); it != split; ++it)
+        if (!cold_[static_cast<std::size_t>(*it)].done) frozen_order_.push_back(*it);
+    for (auto it = split; it != order_.end(); ++it) {
+        const auto i = static_cast<std::size_t>(*it);
+        if (cold_[i].done) continue;
+        mark_[i] = stamp_;
+        upper_.push_back(*it);
+    }
+    refilled_ += upper_.size();
+    // The capacity the others leave on each link the re-filled flows use.
+    touched_.clear();
+    heap_.clear();
+    for (const FlowId id : upper_) {
+        const auto i = static_cast<std::size_t>(id);
+        for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+            const auto l = static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)]);
+            if (link_mark_[l] != stamp_) {
+                link_mark_[l] = stamp_;
+                touched_.push_back(static_cast<int>(l));
+                settle_link(l, now);
+                remaining_capacity_[l] = capacity_[l] - link_used_[l];
+                unfrozen_[l] = 0;
+            }
+            remaining_capacity_[l] += rate_[i];  // its old rate is in link_used_ (0 if new)
+            ++unfrozen_[l];
+        }
+    }
+    // The re-filled flows of each touched link (CSR), so filling never walks the others.
+    int offset = 0;
+    for (const int l : touched_) {
+        const auto li = static_cast<std::size_t>(l);
+        heap_.emplace_back(std::max(0.0, remaining_capacity_[li]) / unfrozen_[li], l);
+        link_begin_[li] = offset;
+        link_fill_[li] = offset;
+        offset += unfrozen_[li];
+    }
+    upper_on_link_.resize(static_cast<std::size_t>(offset));
+    for (const FlowId id : upper_) {
+        const auto i = static_cast<std::size_t>(id);
+        for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+            const auto l = static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)]);
+            upper_on_link_[static_cast<std::size_t>(link_fill_[l]++)] = id;
+        }
+    }
+    std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
+    // Progressive filling of the upper flows; mark_ == stamp_ means "not frozen yet".
+    while (!heap_.empty()) {
+        const auto [key, l] = pop(heap_);
+        const auto li = static_cast<std::size_t>(l);
+        if (unfrozen_[li] == 0) continue;
+        const double share = std::max(0.0, remaining_capacity_[li] / unfrozen_[li]);
+        if (share > key) {
+            push(heap_, share, l);
+            continue;
+        }
+        for (int k = link_begin_[li]; k < link_fill_[li]; ++k) {
+            const FlowId id = upper_on_link_[static_cast<std::size_t>(k)];
+            const auto i = static_cast<std::size_t>(id);
+            if (mark_[i] != stamp_) continue;
+            mark_[i] = stamp_ - 1;  // frozen
+            // A rate that did not change (to rounding) keeps its anchor and finish time:
+            // most re-filled flows, as their bottleneck is elsewhere.
+            // (rate_ still takes the new value: flows frozen together must compare equal
+            // when the next solve splits the order at a level.)
+            if (!(std::abs(share - rate_[i]) <= 1e-12 * rate_[i]) || std::isnan(finish_s_[i])) {
+                // Remaining bytes at the old rate up to now, then the new rate.
+                remaining_[i] = std::max(0.0, remaining_[i] - rate_[i] * (now - anchor_s_[i]));
+                anchor_s_[i] = now;
+                rate_[i] = share;
+                finish_s_[i] = share > 0.0 ? now + remaining_[i] / share : std::numeric_limits<double>::infinity();
+                if (share > 0.0) {
+                    finish_heap_.emplace_back(finish_s_[i], id);
+                    std::push_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
+                }
+            }
+            rate_[i] = share;
+            frozen_order_.push_back(id);
+            for (int h = route_begin_[i]; h < route_end_[i]; ++h) {
+                const auto l2 = static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)]);
+                remaining_capacity_[l2] -= share;
+                --unfrozen_[l2];
+            }
+        }
+    }
+    for (const int l : touched_) {
+        const auto li = static_cast<std::size_t>(l);
+        link_used_[li] = capacity_[li] - remaining_capacity_[li];
+    }
+    order_.swap(frozen_order_);
+    restart_level_ = std::numeric_limits<double>::infinity();
+    full_solve_ = false;
+    // Drop stale entries of the finish heap when they outnumber the live ones.
+    if (finish_heap_.size() > 4 * active_count_ + 1024) {
+        finish_heap_.clear();
+        for (const FlowId id : order_)
+            if (rate_[static_cast<std::size_t>(id)] > 0.0) finish_heap_.emplace_back(finish_s_[static_cast<std::size_t>(id)], id);
+        std::make_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
+    }
+    // The next completion.
+    while (!finish_heap_.empty()) {
+        const auto& [t, id] = finish_heap_.front();
+        const auto i = static_cast<std::size_t>(id);
+        if (!cold_[i].done && finish_s_[i] == t) break;
+        std::pop_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
+        finish_heap_.pop_back();
+    }
+    engine_.cancel(next_completion_);
+    next_completion_ = {};
+    if (!finish_heap_.empty())
+        next_completion_ = engine_.schedule_at(
+            Time::from_ns(std::max(engine_.now().ns(), ceil_ns(finish_heap_.front().first))), [this] { on_completion(); });
+}
+
+void FlowNetwork::on_completion() {
+    next_completion_ = {};
+    const std::int64_t now_ns = engine_.now().ns();
+    std::vector<FlowId> done;
+    while (!finish_heap_.empty()) {
+        const auto [t, id] = finish_heap_.front();
+        const auto i = static_cast<std::size_t>(id);
+        const bool live = !cold_[i].done && finish_s_[i] == t;
+        if (live && ceil_ns(t) > now_ns) break;
+        std::pop_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
+        finish_heap_.pop_back();
+        if (live) done.push_back(id);
+    }
+    // Callbacks in a reproducible order; a flow re-solved to the same rate has two entries.
+    std::sort(done.begin(), done.end());
+    done.erase(std::unique(done.begin(), done.end()), done.end());
+    for (const FlowId id : done) {
+        const auto i = static_cast<std::size_t>(id);
+        detach(id);
+        remaining_[i] = 0.0;
+        anchor_s_[i] = finish_s_[i];
+        cold_[i].done = true;
+    }
+    request_resolve();
+    for (const FlowId id : done) {
+        auto& c = cold_[static_cast<std::size_t>(id)];
+        if (c.on_finish) {
+            auto callback = std::move(c.on_finish);
+            callback(id, finish_s_[static_cast<std::size_t>(id)]);
+        }
+    }
+}
+
+double FlowNetwork::abort(FlowId id) {
+    const auto i = static_cast<std::size_t>(id);
+    if (i >= cold_.size()) throw ModelError(fmt::format("flow network: no flow {}", id));
+    if (cold_[i].done) return 0.0;
+    const double left = remaining_bytes(id);
+    if (cold_[i].joined) {
+        detach(id);
+        request_resolve();
+    }
+    remaining_[i] = left;
+    anchor_s_[i] = engine_.now().seconds();
+    cold_[i].done = true;
+    finish_s_[i] = std::numeric_limits<double>::quiet_NaN();
+    return left;
+}
+
+void FlowNetwork::set_capacity(int link, double capacity) {
+    if (link < 0 || link >= links() || !(capacity >= 0.0))
+        throw ModelError(fmt::format("flow network: capacity {} for link {}", capacity, link));
+    settle_link(static_cast<std::size_t>(link), engine_.now().seconds());
+    capacity_[static_cast<std::size_t>(link)] = capacity;
+    full_solve_ = true;
+    request_resolve();
+}
+
+double FlowNetwork::rate(FlowId id) const {
+    const auto i = static_cast<std::size_t>(id);
+    return cold_.at(i).done ? 0.0 : rate_[i];
+}
+
+double FlowNetwork::remaining_bytes(FlowId id) const {
+    const auto i = static_cast<std::size_t>(id);
+    const Cold& c = cold_.at(i);
+    if (c.done || !c.joined) return remaining_[i];
+    return std::max(0.0, remaining_[i] - rate_[i] * (engine_.now().seconds() - anchor_s_[i]));
+}
+
+bool FlowNetwork::finished(FlowId id) const {
+    const auto i = static_cast<std::size_t>(id);
+    return cold_.at(i).done && !std::isnan(finish_s_[i]);
+}
+
+double FlowNetwork::finish_time_s(FlowId id) const {
+    return finished(id) ? finish_s_[static_cast<std::size_t>(id)] : std::numeric_limits<double>::quiet_NaN();
+}
+
+double FlowNetwork::link_bytes(int link) const {
+    const auto l = static_cast<std::size_t>(link);
+    return link_bytes_.at(l) + link_used_[l] * (engine_.now().seconds() - link_anchor_s_[l]);
+}
+
+}  // namespace factorysim::fabric
