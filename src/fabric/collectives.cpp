@@ -103,6 +103,9 @@ CollectiveTime collective_time(Collective op, double bytes, const Group& group, 
             if (inter.algorithm == "in_network") inter.algorithm = "sharp";
             c.seconds = std::max(intra.seconds, inter.seconds);
             c.algorithm = g > 1.0 ? std::string_view("hierarchical") : inter.algorithm;
+            out.nic_bytes = inter.algorithm == "ring"   ? 2.0 * (domains - 1.0) / domains * bytes / g
+                            : inter.algorithm == "tree" ? 2.0 * bytes / g
+                                                        : bytes / g;
             break;
         }
         case Collective::all_gather:
@@ -115,6 +118,7 @@ CollectiveTime collective_time(Collective op, double bytes, const Group& group, 
             Choice inter = gather_flat(bytes / g, domains, nic, links.nic_latency_s);
             c.seconds = std::max(intra.seconds, inter.seconds);
             c.algorithm = g > 1.0 ? std::string_view("hierarchical") : inter.algorithm;
+            out.nic_bytes = (domains - 1.0) / domains * bytes / g;
             break;
         }
         case Collective::all_to_all: {
@@ -124,6 +128,7 @@ CollectiveTime collective_time(Collective op, double bytes, const Group& group, 
             c.seconds = std::max(over_nvlink, over_nic) +
                         (multi_domain ? links.nic_latency_s : links.nvlink_latency_s);
             c.algorithm = "direct";
+            out.nic_bytes = multi_domain ? (n - g) / n * bytes : 0.0;
             break;
         }
         case Collective::send_recv: {
@@ -131,6 +136,7 @@ CollectiveTime collective_time(Collective op, double bytes, const Group& group, 
             const bool inside = !multi_domain;
             c.seconds = bytes / (inside ? nvl : nic) + (inside ? links.nvlink_latency_s : links.nic_latency_s);
             c.algorithm = "direct";
+            out.nic_bytes = inside ? 0.0 : bytes;
             break;
         }
     }

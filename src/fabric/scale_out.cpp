@@ -30,6 +30,13 @@ std::optional<SwitchSpec> find_switch(std::string_view name) {
     return std::nullopt;
 }
 
+SwitchSpec resolve_switch(std::string_view name, double nic_gbit_per_s) {
+    if (name == "auto") return *find_switch(nic_gbit_per_s >= 800.0 ? "quantum-x800" : "quantum-2");
+    auto s = find_switch(name);
+    if (!s) throw ModelError(fmt::format("unknown switch \"{}\"", name));
+    return *s;
+}
+
 namespace {
 
 struct LeafPorts {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "factorysim/catalog/llm_math.hpp"
+#include "factorysim/fabric/collectives.hpp"
 #include "factorysim/models/gpu_performance.hpp"
 
 namespace factorysim::models {
@@ -20,20 +21,28 @@ double expert_parameters(const catalog::LlmSpec& m) {
     return m.experts > 0 ? catalog::parameter_breakdown(m).routed_experts : 0.0;
 }
 
-// Communication of one iteration carrying `tokens` tokens through the instance: two
-// tensor-parallel all-reduces per layer (ring bandwidth, tree latency 2 ceil(log2 t) alpha) of each expert
-// group's share of the tokens, and an all-to-all dispatch + combine per MoE layer.
+// Communication of one iteration carrying `tokens` tokens through the instance (inside one
+// NVLink domain; fabric/collectives.hpp): two tensor-parallel all-reduces per layer of
+// each expert group's share of the tokens, and an all-to-all dispatch + combine per MoE
+// layer.
 double communication_s(const InferenceInstance& inst, double tokens) {
-    const double bw = inst.gpu->nvlink_gb_per_s_per_direction.value * 1e9 * inst.nvlink_efficiency;
-    const double t = tp_of(inst), e = inst.expert;
+    fabric::LinkLevels links;
+    links.nvlink_bytes_per_s = inst.gpu->nvlink_gb_per_s_per_direction.value * 1e9;
+    links.nvlink_efficiency = inst.nvlink_efficiency;
+    links.nvls = inst.nvls;
+    links.nvls_efficiency = inst.nvls_efficiency;
+    links.nvlink_latency_s = inst.latency_s;
+    const int t = tp_of(inst), e = inst.expert;
     double s = 0.0;
     if (t > 1) {
         const double bytes = tokens / e * inst.model->hidden_size * 2.0;
-        s += 2.0 * inst.model->layers * (2.0 * (t - 1.0) / t * bytes / bw + 2.0 * std::ceil(std::log2(t)) * inst.latency_s);
+        s += 2.0 * inst.model->layers * fabric::collective_time(fabric::Collective::all_reduce, bytes, {t, t}, links).seconds;
     }
     if (e > 1 && inst.model->experts > 0) {
-        const double bytes = tokens / e * inst.model->active_experts * inst.model->hidden_size * 1.0;  // fp8 activations
-        s += 2.0 * catalog::moe_layers(*inst.model) * ((e - 1.0) / e * bytes / bw + std::ceil(std::log2(e)) * inst.latency_s);
+        // Each rank sends its tokens' k expert copies (fp8 activations) to the others.
+        const double bytes = tokens / e * inst.model->active_experts * inst.model->hidden_size * 1.0;
+        s += 2.0 * catalog::moe_layers(*inst.model) *
+             fabric::collective_time(fabric::Collective::all_to_all, bytes, {e, e}, links).seconds;
     }
     return s;
 }
@@ -75,6 +84,11 @@ InferenceInstance instance_for(const scenario::InferenceWorkload& service, const
     inst.max_batch = service.max_batch;
     inst.chunk_tokens = service.chunk_tokens;
     inst.nvlink_efficiency = fabric.nvlink_efficiency;
+    // Decode all-reduces are small and latency-bound: modelled on NCCL's ring/tree, not
+    // NVLS (with NVLS the fluid model's latency leaves the request model's 20 % band at
+    // 70-90 % load: an open issue, docs/models/inference.md).
+    inst.nvls = false;
+    inst.nvls_efficiency = fabric.nvls_efficiency;
     inst.latency_s = fabric.latency_s;
     return inst;
 }

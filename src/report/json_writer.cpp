@@ -62,6 +62,8 @@ Json training_json(const TrainingJobReport& t) {
                 {"preemptions", t.preemptions},
                 {"checkpoints", t.checkpoints},
                 {"checkpoint_write_s", r(t.checkpoint_write_s)},
+                {"scale_out_gb_per_step_per_gpu", r(t.scale_out_gb_per_step_per_gpu)},
+                {"scale_out_share", r(t.scale_out_share)},
                 {"lost_gpu_hours", r(t.lost_gpu_hours)}};
 }
 
@@ -176,6 +178,21 @@ nlohmann::ordered_json to_json(const Report& rep) {
                              {"time_to_first_token_hours", optional_hours(d.time_to_first_token_hours)},
                              {"time_to_full_capacity_hours", optional_hours(d.time_to_full_capacity_hours)},
                              {"gpu_hours_lost_to_ramp", r(d.gpu_hours_lost_to_ramp)}};
+    const auto& f = rep.fabric;
+    Json tiers = Json::array();
+    for (const auto& t : f.tier)
+        tiers.push_back(Json{{"name", t.name},
+                             {"switches", t.switches},
+                             {"links", t.links},
+                             {"capacity_tbps", r(t.capacity_tbps)},
+                             {"utilization", r(t.utilization)}});
+    out["fabric"] = Json{{"model", f.model},
+                         {"scale_out_switch", f.scale_out_switch},
+                         {"tiers", f.tiers},
+                         {"oversubscription", r(f.oversubscription)},
+                         {"hosts", f.hosts},
+                         {"switches", f.switches},
+                         {"tier", std::move(tiers)}};
     return out;
 }
 

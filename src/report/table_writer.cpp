@@ -127,6 +127,16 @@ void write_table(const Report& rep, std::ostream& out) {
         row(out, "GPU-hours lost to the ramp", num(d.gpu_hours_lost_to_ramp));
     }
 
+    const auto& f = rep.fabric;
+    if (f.tiers > 0) {
+        heading(out, "Fabric");
+        row(out, "scale-out", fmt::format("{} tiers of {}, {}:1, {} switches, {} GPU ports ({} model)", f.tiers,
+                                          f.scale_out_switch, f.oversubscription, f.switches, f.hosts, f.model));
+        for (const auto& t : f.tier)
+            row(out, "  " + t.name, fmt::format("{} links, {:.1f} Tb/s, {} utilised", t.links, t.capacity_tbps,
+                                                pct(t.utilization)));
+    }
+
     const auto& c = rep.cost;
     heading(out, "Cost");
     row(out, "capex", money(c.capex_usd));

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "factorysim/core/rng.hpp"
+#include "factorysim/fabric/scale_out.hpp"
 #include "factorysim/scenario/json_input.hpp"
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/registry.hpp"
@@ -69,11 +70,39 @@ public:
             problem("/horizon_days", "give either horizon_hours or horizon_days, not both");
         check_pods();
         check_workloads();
+        check_fabric();
     }
 
 private:
     void problem(std::string pointer, std::string message) {
         problems_.push_back({std::move(pointer), std::move(message)});
+    }
+
+    // The scale-out fabric must reach every GPU with the tiers asked for.
+    void check_fabric() {
+        const auto& so = doc_.at("fabric").at("scale_out");
+        const int tiers = so.at("tiers").get<int>();
+        if (tiers == 1) {
+            problem("/fabric/scale_out/tiers", "expected 0 (automatic), 2 or 3 tiers, got 1");
+            return;
+        }
+        long long gpus = 0;
+        double nic = 0.0;
+        for (const auto& p : doc_.at("pods")) {
+            const auto name = p.at("rack").get<std::string>();
+            if (!cat_.has_rack(name)) return;  // reported by check_pods
+            const auto* r = &cat_.rack(name);
+            gpus += static_cast<long long>(p.at("racks").get<int>()) * r->gpu_count();
+            nic = std::max(nic, r->gpu.scaleout_nic_gbit_per_s.value);
+        }
+        const auto sw = fabric::resolve_switch(so.at("switch").get<std::string>(), nic);
+        const double over = so.at("oversubscription").get<double>();
+        const int reach_tiers = tiers == 0 ? 3 : tiers;
+        const long long reach = fabric::max_hosts(sw, over, reach_tiers);
+        if (gpus > reach)
+            problem(tiers == 0 ? "/fabric/scale_out/switch" : "/fabric/scale_out/tiers",
+                    fmt::format("{} GPUs need more than {} tiers of {}-port {} switches (they reach {})", gpus,
+                                reach_tiers, sw.radix, sw.name, reach));
     }
 
     void check_pods() {
@@ -385,6 +414,13 @@ Fabric read_fabric(const json& f) {
     out.collective_efficiency = f.at("collective_efficiency").get<double>();
     out.nvlink_efficiency = f.at("nvlink_efficiency").get<double>();
     out.latency_s = f.at("latency_us").get<double>() * 1e-6;
+    out.nvls = f.at("nvls").get<bool>();
+    out.nvls_efficiency = f.at("nvls_efficiency").get<double>();
+    out.sharp = f.at("sharp").get<bool>();
+    const auto& so = f.at("scale_out");
+    out.scale_out_switch = so.at("switch").get<std::string>();
+    out.oversubscription = so.at("oversubscription").get<double>();
+    out.tiers = so.at("tiers").get<int>();
     return out;
 }
 

@@ -71,15 +71,34 @@ Schema pod_schema() {
 
 Schema fabric_schema() {
     return object(
-        "Scale-out and NVLink communication (analytical alpha-beta model; docs/models/training.md)",
-        {{"model", enumeration("Fidelity: only the analytical model exists so far", {"analytical"}, "analytical")},
+        "NVLink domains and the scale-out fabric (docs/models/fabric.md)",
+        {{"model",
+          enumeration("Fidelity: analytical alpha-beta collectives (fleet scale), or flow: the analytical model with "
+                      "each job's scale-out bandwidth from max-min fair sharing of the fat tree among the jobs' "
+                      "collective flows (contention studies)",
+                      {"analytical", "flow"}, "analytical")},
          {"collective_efficiency",
           number("Achieved fraction of the NIC line rate in large collectives (NCCL bus bandwidth over the "
                  "scale-out fabric; estimate)",
                  "", 0.05, 1, 0.80)},
          {"nvlink_efficiency",
-          number("Achieved fraction of NVLink bandwidth in large collectives (estimate)", "", 0.05, 1, 0.80)},
-         {"latency_us", number("Latency per collective step (alpha)", "us", 0, 1000, 10)}});
+          number("Achieved fraction of NVLink bandwidth in large ring collectives (estimate)", "", 0.05, 1, 0.80)},
+         {"nvls", boolean("NVLink SHARP: NVSwitch in-network reduction for all-reduces inside a domain", true)},
+         {"nvls_efficiency",
+          number("Achieved fraction of NVLink bandwidth with NVLS (calibrated: 8 H100 NVLS all-reduce, 479 GB/s "
+                 "bus bandwidth, Azure ND H100 v5)",
+                 "", 0.05, 1, 0.61)},
+         {"sharp", boolean("In-network reduction in the scale-out switches (SHARP) for inter-domain all-reduces", false)},
+         {"latency_us", number("Latency per collective step (alpha)", "us", 0, 1000, 10)},
+         {"scale_out",
+          object("The rail-optimised fat tree joining NVLink domains (DGX SuperPOD reference architectures)",
+                 {{"switch",
+                   enumeration("Switch model; auto: quantum-x800 for 800 Gb/s NICs, quantum-2 for 400 Gb/s",
+                               {"auto", "quantum-x800", "quantum-2", "spectrum-x"}, "auto")},
+                  {"oversubscription",
+                   number("Leaf downlinks : uplinks (1 = non-blocking, the SuperPOD design)", "", 1, 16, 1)},
+                  {"tiers", integer("Switch tiers: 0 = as few as reach every GPU, else 2 or 3", "", 0, 3, 0)}})
+              .with_default(nlohmann::json::object())}});
 }
 
 Schema training_schema() {

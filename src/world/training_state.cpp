@@ -10,7 +10,8 @@ namespace factorysim::world {
 
 namespace {
 models::StepTime step_at(const scenario::TrainingWorkload& c, const catalog::LlmSpec& model,
-                         const catalog::RackSpec& rack, int gpus, const scenario::Fabric& fabric, double clock) {
+                         const catalog::RackSpec& rack, int gpus, const scenario::Fabric& fabric, double clock,
+                         double scale_out_share = 1.0) {
     models::TrainingSetup setup;
     setup.model = &model;
     setup.rack = &rack;
@@ -29,6 +30,12 @@ models::StepTime step_at(const scenario::TrainingWorkload& c, const catalog::Llm
     setup.nvlink_efficiency = fabric.nvlink_efficiency;
     setup.collective_efficiency = fabric.collective_efficiency;
     setup.latency_s = fabric.latency_s;
+    setup.nvls = fabric.nvls;
+    setup.nvls_efficiency = fabric.nvls_efficiency;
+    setup.sharp = fabric.sharp;
+    // The flow-level model puts oversubscription into the share it grants.
+    setup.oversubscription = fabric.model == "flow" ? 1.0 : fabric.oversubscription;
+    setup.scale_out_share = scale_out_share;
     return models::training_step_time(setup, clock);
 }
 }  // namespace
@@ -38,6 +45,7 @@ void TrainingState::place(Time now, const catalog::RackSpec& rack, int racks_tou
     racks_touched_ = racks_touched;
     fabric_ = fabric;
     gpus_ = config_->gpus;
+    scale_out_share_ = 1.0;
     nominal_ = step_at(*config_, *model_, rack, gpus_, fabric, 1.0);
     rate_ = nominal_.tokens_per_s;
     clock_ = 1.0;
@@ -57,6 +65,9 @@ void TrainingState::advance(Time now) {
     if (phase_ == TrainingPhase::Running) {
         pending_tokens_ += rate_ * dt;
         pending_useful_s_ += dt;
+        // Every step moves its collectives' bytes, rolled back later or not.
+        if (nominal_.tokens_per_step > 0.0)
+            scale_out_bytes_ += rate_ * dt / nominal_.tokens_per_step * nominal_.scale_out_bytes_per_gpu * gpus_;
     } else if (phase_ == TrainingPhase::Restarting) {
         lost_gpu_s_ += dt * gpus_;  // checkpoint writes are overhead, not lost: they are counted apart
     }
@@ -120,7 +131,16 @@ bool TrainingState::set_clock(Time now, double clock) {
     if (phase_ == TrainingPhase::Waiting || phase_ == TrainingPhase::Done || clock == clock_) return false;
     advance(now);
     clock_ = clock;
-    rate_ = step_at(*config_, *model_, *rack_, gpus_, fabric_, clock).tokens_per_s;
+    rate_ = step_at(*config_, *model_, *rack_, gpus_, fabric_, clock, scale_out_share_).tokens_per_s;
+    return phase_ == TrainingPhase::Running;
+}
+
+bool TrainingState::set_scale_out_share(Time now, double share) {
+    if (phase_ == TrainingPhase::Waiting || phase_ == TrainingPhase::Done || share == scale_out_share_) return false;
+    advance(now);
+    scale_out_share_ = share;
+    nominal_ = step_at(*config_, *model_, *rack_, gpus_, fabric_, 1.0, share);
+    rate_ = step_at(*config_, *model_, *rack_, gpus_, fabric_, clock_, share).tokens_per_s;
     return phase_ == TrainingPhase::Running;
 }
 
@@ -187,6 +207,8 @@ report::TrainingJobReport TrainingState::report(Time end) {
     r.checkpoints = checkpoints_;
     r.lost_gpu_hours = lost_gpu_s_ / 3600.0;
     r.checkpoint_write_s = checkpoint_write_time().seconds();
+    r.scale_out_gb_per_step_per_gpu = nominal_.scale_out_bytes_per_gpu / 1e9;
+    r.scale_out_share = scale_out_share_;
     return r;
 }
 

@@ -42,6 +42,14 @@ public:
     bool interruptible() const { return phase_ == TrainingPhase::Running || phase_ == TrainingPhase::Checkpointing; }
     // Applies a new GPU clock fraction; true if the rate changed (reschedule completion).
     bool set_clock(Time now, double clock);
+    // Applies the share of NIC bandwidth the flow-level fabric grants (1 = line rate x
+    // efficiency); true if the rate changed.
+    bool set_scale_out_share(Time now, double share);
+    double scale_out_share() const { return scale_out_share_; }
+    // Bytes all its GPUs sent through their NICs so far (up to the last advance()).
+    double scale_out_bytes() const { return scale_out_bytes_; }
+    const models::StepTime& nominal_step() const { return nominal_; }
+    const catalog::RackSpec* rack() const { return rack_; }
 
     // When the job reaches its token target at the current rate (nullopt: no target, or
     // not running).
@@ -69,6 +77,8 @@ private:
     TrainingPhase phase_ = TrainingPhase::Waiting;
     models::StepTime nominal_;
     double clock_ = 1.0;
+    double scale_out_share_ = 1.0;
+    double scale_out_bytes_ = 0.0;
     double rate_ = 0.0;  // tokens/s while running
     Time last_;
     std::optional<Time> start_;       // first placement

@@ -26,6 +26,7 @@
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
+#include "world/fabric_state.hpp"
 #include "world/latency_mixture.hpp"
 #include "world/service_state.hpp"
 #include "world/training_state.hpp"
@@ -96,6 +97,9 @@ public:
           cooling_((options.registry ? *options.registry : models::builtin_registry()).make_cooling(s.document.at("cooling"))) {
         build_racks();
         build_workloads();
+        std::vector<const catalog::RackSpec*> specs;
+        for (const auto& r : racks_) specs.push_back(r.spec);
+        fabric_.emplace(s_.fabric, specs, warnings_);
     }
 
     report::Report run() {
@@ -463,6 +467,7 @@ private:
         c.racks_used.clear();
         c.placed = false;
         ++preemptions_;
+        update_fabric_shares();
     }
 
     void place(Claim& c, const std::vector<std::pair<int, int>>& chunks) {
@@ -484,6 +489,7 @@ private:
             trainings_[c.index].place(engine_.now(), spec, racks_touched, s_.fabric);
             enter_running(c.index);
             schedule_software_failure(c.index);
+            update_fabric_shares();
         } else {
             auto& svc = services_[c.index];
             svc.place(engine_.now(), spec, racks_touched, s_.fabric, engine_);
@@ -503,6 +509,36 @@ private:
         c.racks_used.clear();
         c.placed = false;
         c.done = true;
+        if (c.training) update_fabric_shares();
+    }
+
+    // The jobs as the fabric sees them (training only: inference stays inside a domain).
+    std::vector<FabricJob> fabric_jobs(bool placed_only) const {
+        std::vector<FabricJob> jobs;
+        for (const auto& c : claims_) {
+            if (!c.training || (placed_only && !c.placed)) continue;
+            const auto& t = trainings_[static_cast<std::size_t>(c.index)];
+            FabricJob j;
+            j.racks = c.racks_used;
+            j.gpus = t.gpus();
+            j.data_parallel_domains = t.nominal_step().data_parallel_domains;
+            j.scale_out_bytes = t.scale_out_bytes();
+            jobs.push_back(std::move(j));
+        }
+        return jobs;
+    }
+
+    // Flow-level fabric: re-shares the fat tree among the placed jobs' collective flows.
+    void update_fabric_shares() {
+        if (!fabric_ || !fabric_->flow_model()) return;
+        const auto shares = fabric_->flow_shares(fabric_jobs(true));
+        std::size_t k = 0;
+        for (const auto& c : claims_) {
+            if (!c.training || !c.placed) continue;
+            if (trainings_[static_cast<std::size_t>(c.index)].set_scale_out_share(engine_.now(), shares[k]))
+                schedule_completion(c.index);
+            ++k;
+        }
     }
 
     // ---------------------------------------------------------------- training
@@ -1035,6 +1071,7 @@ private:
             training_tokens += r.tokens_trained;
             rep.throughput.training.push_back(std::move(r));
         }
+        rep.fabric = fabric_->report(fabric_jobs(false), hours * 3600.0);
         for (std::size_t i = 0; i < services_.size(); ++i) {
             double energy_j = 0.0;
             for (const auto& c : claims_)
@@ -1131,6 +1168,7 @@ private:
     std::vector<Rack> racks_;
     std::vector<Claim> claims_;
     std::vector<TrainingState> trainings_;
+    std::optional<FabricState> fabric_;
     std::vector<ServiceState> services_;
     std::vector<RandomStream> rack_rngs_;
     std::vector<RandomStream> software_rngs_;

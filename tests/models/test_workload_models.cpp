@@ -42,19 +42,34 @@ TEST_CASE("training step: compute time is FLOPs over the achievable rate") {
     CHECK(fm::training_step_time(s, 0.5).compute_s == Approx(t.compute_s * 4.0 / 3.0 * 2.0));
 }
 
-TEST_CASE("training step: data parallelism inside one NVLink domain is a ring over NVLink") {
+TEST_CASE("training step: data parallelism inside one NVLink domain uses NVLS, across domains is hierarchical") {
     auto s = setup("llama3.1-8b", "gb300_nvl72", 72);
     s.overlap = 0.0;
     const auto t = fm::training_step_time(s);
     const double bytes = cat::parameters(*s.model) * 2.0 / 8;
-    const double bw = s.rack->gpu.nvlink_gb_per_s_per_direction.value * 1e9 * 0.8;
+    const double nvlink = s.rack->gpu.nvlink_gb_per_s_per_direction.value * 1e9;
+    const double alpha = 10e-6;
     CHECK(t.data_parallel == 9);
-    CHECK(t.data_parallel_s == Approx(2.0 * 8 / 9 * bytes / bw + 2 * std::ceil(std::log2(9.0)) * 10e-6).epsilon(1e-12));
+    // NVLS: every GPU sends and receives the buffer once.
+    CHECK(t.data_parallel_s == Approx(bytes / (nvlink * 0.61) + 2 * alpha).epsilon(1e-12));
     CHECK(t.data_parallel_exposed_s == Approx(t.data_parallel_s));
-    // Across racks the NICs are the bottleneck: 800 Gb/s vs 900 GB/s NVLink.
+    CHECK(t.scale_out_bytes_per_gpu == 0.0);
+    // Without NVLS: the ring, 2 (n-1)/n S / (B e) + 2 (n-1) alpha.
+    s.nvls = false;
+    CHECK(fm::training_step_time(s).data_parallel_s ==
+          Approx(2.0 * 8 / 9 * bytes / (nvlink * 0.8) + 2 * 8 * alpha).epsilon(1e-12));
+    // Two racks: 18 DP ranks, 9 per domain; the slower of the NVLink phase and the
+    // inter-domain ring of S/9 on each rail (800 Gb/s NICs at 0.8).
+    s.nvls = true;
     s.gpus = 144;
     const auto across = fm::training_step_time(s);
-    CHECK(across.data_parallel_s > 5 * t.data_parallel_s);
+    const double nic = 800e9 / 8 * 0.8;
+    const double inter = 2.0 * 0.5 * bytes / 9 / nic + 2 * alpha;
+    CHECK(across.data_parallel_s == Approx(std::max(bytes / (nvlink * 0.61) + 2 * alpha, inter)).epsilon(1e-12));
+    CHECK(across.data_parallel_domains == 2);
+    CHECK(across.scale_out_bytes_per_gpu == Approx(2.0 * 0.5 * bytes / 9));
+    // A flat ring over the NICs (one rank per domain) would be ~9x slower on the NIC side.
+    CHECK(across.data_parallel_s < 2.0 * 0.5 * bytes / nic);
 }
 
 TEST_CASE("training step: pipeline bubble is (p-1)/(m v) of compute") {

@@ -53,6 +53,7 @@ struct CollectiveTime {
     double bus_bytes_per_s = 0.0;        // nccl-tests "busbw"
     double algorithm_bytes_per_s = 0.0;  // nccl-tests "algbw" = bytes / seconds
     std::string_view algorithm;          // "ring", "tree", "nvls", "sharp", "hierarchical", "direct", "none"
+    double nic_bytes = 0.0;              // bytes each rank sends through its scale-out NIC
 };
 
 // Throws ModelError on a group that does not make sense (ranks < 1, g not dividing ranks,

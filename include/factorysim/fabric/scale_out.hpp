@@ -31,6 +31,9 @@ struct SwitchSpec {
 // The built-in switches: "quantum-x800", "quantum-2", "spectrum-x".
 const std::vector<SwitchSpec>& switch_catalog();
 std::optional<SwitchSpec> find_switch(std::string_view name);
+// "auto" picks the InfiniBand switch of the NIC generation: quantum-x800 for NICs of
+// 800 Gb/s and more, quantum-2 below. Throws ModelError on an unknown name.
+SwitchSpec resolve_switch(std::string_view name, double nic_gbit_per_s);
 
 struct FatTreeSpec {
     int hosts = 0;               // NIC ports to connect (one per GPU in these racks)

@@ -37,6 +37,8 @@ struct InferenceInstance {
     int chunk_tokens = 2048;  // prompt tokens per iteration
     double nvlink_efficiency = 0.8;
     double latency_s = 10e-6;
+    bool nvls = true;               // NVSwitch in-network reduction for TP all-reduces
+    double nvls_efficiency = 0.61;
 };
 
 struct InstanceSizing {

@@ -15,8 +15,9 @@
 //               backward, T tokens per microbatch per rank; exposed (1 - overlap)
 // e_gemm: large-GEMM efficiency of the GPU at precision p (gpu_performance.hpp); e_c: the
 // step's compute efficiency relative to large GEMMs; f: clock fraction (power caps,
-// throttling). B_link is NVLink when the data-parallel group fits in one NVLink domain,
-// else the scale-out NIC bandwidth per GPU.
+// throttling). Each collective's time comes from fabric/collectives.hpp with the group's
+// placement: ranks in order TP, CP, DP, PP (PP outermost), so a DP group has
+// min(d c, domain / t) ranks per NVLink domain and spans domains hierarchically.
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"
@@ -42,6 +43,17 @@ struct TrainingSetup {
     double nvlink_efficiency = 0.8;
     double collective_efficiency = 0.8;
     double latency_s = 10e-6;
+    bool nvls = true;                // NVSwitch in-network reduction where the rack has it
+    double nvls_efficiency = 0.61;
+    bool sharp = false;              // scale-out in-network reduction
+    double oversubscription = 1.0;   // of the scale-out fabric
+    // Per-GPU scale-out bandwidth as a fraction of the NIC's line rate after contention
+    // with other jobs (the flow-level fabric model sets it; 1 with the analytical model).
+    double scale_out_share = 1.0;
+    // Share of the linear-layer GEMM FLOPs an "fp4" job runs in NVFP4 (the rest in FP8).
+    // 1/3 = the forward GEMMs of fprop/dgrad/wgrad; calibrated with MLPerf Training v5.1
+    // (NVFP4, 2.24 s/step on 5,120 GB200), whose throughput is 1.2x the v5.0 FP8 one.
+    double fp4_gemm_fraction = 1.0 / 3.0;
 };
 
 struct StepTime {
@@ -58,6 +70,8 @@ struct StepTime {
     double tokens_per_step = 0.0;
     double tokens_per_s = 0.0;
     double mfu = 0.0;  // 6 N_active tokens/s / (N GPUs x dense peak)
+    double scale_out_bytes_per_gpu = 0.0;  // sent through each GPU's NIC per step (all collectives)
+    int data_parallel_domains = 1;         // NVLink domains one DP group spans
     double exposed_communication_s() const {
         return tensor_parallel_s + data_parallel_exposed_s + context_parallel_s + expert_parallel_s;
     }

@@ -58,6 +58,8 @@ struct TrainingJobReport {
     std::int64_t checkpoints = 0;
     double lost_gpu_hours = 0.0;       // rolled-back work, abandoned checkpoint writes, restarts, GPU-hours
     double checkpoint_write_s = 0.0;   // one checkpoint write
+    double scale_out_gb_per_step_per_gpu = 0.0;  // through each GPU's NIC per step
+    double scale_out_share = 1.0;      // NIC bandwidth granted by the flow-level fabric (1 with the analytical one)
 };
 
 struct InferenceServiceReport {
@@ -164,6 +166,24 @@ struct DeploymentSection {
     double gpu_hours_lost_to_ramp = 0.0;  // GPU-hours before each rack joined the pool (to the horizon)
 };
 
+struct FabricTierReport {
+    std::string name;           // "host-leaf", "leaf-spine", "spine-core"
+    int switches = 0;           // switches at the upper end of this tier's links
+    int links = 0;              // cables
+    double capacity_tbps = 0.0; // one direction, all links
+    double utilization = 0.0;   // time-average traffic / capacity (training collectives)
+};
+
+struct FabricSection {
+    std::string model;          // "analytical" or "flow"
+    std::string scale_out_switch;
+    int tiers = 0;              // switch tiers (0: no scale-out fabric, one NVLink domain)
+    double oversubscription = 1.0;
+    int hosts = 0;              // GPU NIC ports
+    int switches = 0;
+    std::vector<FabricTierReport> tier;
+};
+
 struct Report {
     RunSection run;
     ThroughputSection throughput;
@@ -173,6 +193,7 @@ struct Report {
     UtilizationSection utilization;
     CostSection cost;
     DeploymentSection deployment;
+    FabricSection fabric;
     metrics::TimeSeries series;  // sampled; the CSV and HTML writers use it
 };
 

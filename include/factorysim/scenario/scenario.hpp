@@ -52,10 +52,16 @@ struct Pod {
 };
 
 struct Fabric {
-    std::string model = "analytical";
+    std::string model = "analytical";    // "analytical" or "flow"
     double collective_efficiency = 0.0;  // achieved / nominal NIC bandwidth in collectives
     double nvlink_efficiency = 0.0;      // achieved / nominal NVLink bandwidth
+    bool nvls = true;
+    double nvls_efficiency = 0.61;
+    bool sharp = false;
     double latency_s = 0.0;              // per collective step (alpha)
+    std::string scale_out_switch = "auto";
+    double oversubscription = 1.0;
+    int tiers = 0;                       // 0 = as few as needed
 };
 
 struct Cooling {
