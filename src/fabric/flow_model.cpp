@@ -125,7 +125,8 @@ FlowNetwork::FlowId FlowNetwork::start(std::span<const int> links, double bytes,
     route_slot_.resize(route_link_.size(), -1);
     route_end_.push_back(static_cast<int>(route_link_.size()));
     mark_.push_back(0);
-    cold_.push_back({std::move(on_finish), false, false});
+    cold_.push_back({std::move(on_finish), false});
+    done_.push_back(0);
     if (latency > 0.0) {
         engine_.schedule_at(Time::from_ns(ceil_ns(engine_.now().seconds() + latency)), [this, id] { join(id); });
     } else {
@@ -136,12 +137,12 @@ FlowNetwork::FlowId FlowNetwork::start(std::span<const int> links, double bytes,
 
 void FlowNetwork::join(FlowId id) {
     const auto i = static_cast<std::size_t>(id);
-    if (cold_[i].done) return;  // aborted while waiting for its latency
+    if (done_[i]) return;  // aborted while waiting for its latency
     const double now = engine_.now().seconds();
     cold_[i].joined = true;
     anchor_s_[i] = now;
     if (route_begin_[i] == route_end_[i] || remaining_[i] <= 0.0) {  // nothing to share: done now
-        cold_[i].done = true;
+        done_[i] = true;
         finish_s_[i] = now;
         remaining_[i] = 0.0;
         if (cold_[i].on_finish) {
@@ -264,10 +265,10 @@ void FlowNetwork::resolve() {
                                             [&](FlowId id) { return rate_[static_cast<std::size_t>(id)] < level; });
     frozen_order_.clear();
     for (auto it = order_.begin(); it != split; ++it)
-        if (!cold_[static_cast<std::size_t>(*it)].done) frozen_order_.push_back(*it);
+        if (!done_[static_cast<std::size_t>(*it)]) frozen_order_.push_back(*it);
     for (auto it = split; it != order_.end(); ++it) {
         const auto i = static_cast<std::size_t>(*it);
-        if (cold_[i].done) continue;
+        if (done_[i]) continue;
         mark_[i] = stamp_;
         upper_.push_back(*it);
     }
@@ -365,7 +366,7 @@ void FlowNetwork::resolve() {
     while (!finish_heap_.empty()) {
         const auto& [t, id] = finish_heap_.front();
         const auto i = static_cast<std::size_t>(id);
-        if (!cold_[i].done && finish_s_[i] == t) break;
+        if (!done_[i] && finish_s_[i] == t) break;
         std::pop_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
         finish_heap_.pop_back();
     }
@@ -383,7 +384,7 @@ void FlowNetwork::on_completion() {
     while (!finish_heap_.empty()) {
         const auto [t, id] = finish_heap_.front();
         const auto i = static_cast<std::size_t>(id);
-        const bool live = !cold_[i].done && finish_s_[i] == t;
+        const bool live = !done_[i] && finish_s_[i] == t;
         if (live && ceil_ns(t) > now_ns) break;
         std::pop_heap(finish_heap_.begin(), finish_heap_.end(), std::greater<>{});
         finish_heap_.pop_back();
@@ -397,7 +398,7 @@ void FlowNetwork::on_completion() {
         detach(id);
         remaining_[i] = 0.0;
         anchor_s_[i] = finish_s_[i];
-        cold_[i].done = true;
+        done_[i] = true;
     }
     request_resolve();
     for (const FlowId id : done) {
@@ -412,7 +413,7 @@ void FlowNetwork::on_completion() {
 double FlowNetwork::abort(FlowId id) {
     const auto i = static_cast<std::size_t>(id);
     if (i >= cold_.size()) throw ModelError(fmt::format("flow network: no flow {}", id));
-    if (cold_[i].done) return 0.0;
+    if (done_[i]) return 0.0;
     const double left = remaining_bytes(id);
     if (cold_[i].joined) {
         detach(id);
@@ -420,7 +421,7 @@ double FlowNetwork::abort(FlowId id) {
     }
     remaining_[i] = left;
     anchor_s_[i] = engine_.now().seconds();
-    cold_[i].done = true;
+    done_[i] = true;
     finish_s_[i] = std::numeric_limits<double>::quiet_NaN();
     return left;
 }
@@ -436,19 +437,19 @@ void FlowNetwork::set_capacity(int link, double capacity) {
 
 double FlowNetwork::rate(FlowId id) const {
     const auto i = static_cast<std::size_t>(id);
-    return cold_.at(i).done ? 0.0 : rate_[i];
+    return done_.at(i) ? 0.0 : rate_[i];
 }
 
 double FlowNetwork::remaining_bytes(FlowId id) const {
     const auto i = static_cast<std::size_t>(id);
     const Cold& c = cold_.at(i);
-    if (c.done || !c.joined) return remaining_[i];
+    if (done_[i] || !c.joined) return remaining_[i];
     return std::max(0.0, remaining_[i] - rate_[i] * (engine_.now().seconds() - anchor_s_[i]));
 }
 
 bool FlowNetwork::finished(FlowId id) const {
     const auto i = static_cast<std::size_t>(id);
-    return cold_.at(i).done && !std::isnan(finish_s_[i]);
+    return done_.at(i) && !std::isnan(finish_s_[i]);
 }
 
 double FlowNetwork::finish_time_s(FlowId id) const {

@@ -79,7 +79,6 @@ private:
     struct Cold {
         OnFinish on_finish;
         bool joined = false;
-        bool done = false;
     };
     void join(FlowId id);
     void detach(FlowId id);
@@ -105,6 +104,7 @@ private:
     std::vector<int> route_begin_, route_end_;  // into route_link_ / route_slot_
     std::vector<std::uint32_t> mark_;           // solve stamp: the flow is being re-solved
     std::vector<Cold> cold_;
+    std::vector<char> done_;                    // finished or aborted (hot: checked every solve)
     std::vector<int> route_link_;
     std::vector<int> route_slot_;               // position in that link's flow list
     // Active flows in the order the last solve froze them (non-decreasing rate); finished
