@@ -194,6 +194,22 @@ double capacity_requests_per_s(const InferenceInstance& inst, int batch_limit, d
     return lo;
 }
 
+double slo_capacity_requests_per_s(const InferenceInstance& inst, const InstanceSizing& sizing, double ttft_slo_s,
+                                   double tpot_slo_s, double clock_fraction) {
+    const auto meets = [&](double lambda) {
+        const auto p = operating_point(inst, sizing, lambda, clock_fraction);
+        return p.ttft_p99_s <= ttft_slo_s && p.tpot_s <= tpot_slo_s;
+    };
+    double lo = 0.0, hi = sizing.capacity_requests_per_s;
+    if (!(hi > 0.0) || !meets(1e-9 * hi)) return 0.0;
+    if (meets(hi * (1.0 - 1e-9))) return hi;
+    for (int i = 0; i < 60 && hi - lo > 1e-6 * hi; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (meets(mid) ? lo : hi) = mid;
+    }
+    return lo;
+}
+
 OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizing& sizing, double requests_per_s,
                                double clock_fraction) {
     OperatingPoint p;

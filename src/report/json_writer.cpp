@@ -90,6 +90,8 @@ Json inference_json(const InferenceServiceReport& s) {
                 {"tpot_p50_s", r(s.tpot_p50_s)},
                 {"tpot_p99_s", r(s.tpot_p99_s)},
                 {"slo_attainment", r(s.slo_attainment)},
+                {"slo_capacity_requests_per_s", r(s.slo_capacity_requests_per_s)},
+                {"slo_capacity_output_tokens_per_s_per_gpu", r(s.slo_capacity_output_tokens_per_s_per_gpu)},
                 {"kv_preemptions", s.kv_preemptions},
                 {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)}};
 }

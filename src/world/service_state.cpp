@@ -142,6 +142,13 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.ttft_mean_s = served_requests_ > 0 ? ttft_sum_s_ / served_requests_ : 0.0;
     r.tpot_mean_s = served_requests_ > 0 ? tpot_sum_s_ / served_requests_ : 0.0;
     r.fidelity = config_->fidelity;
+    {
+        const double per_replica = models::slo_capacity_requests_per_s(instance_, nominal_sizing_, config_->ttft_slo_s,
+                                                                      config_->tpot_slo_s);
+        r.slo_capacity_requests_per_s = per_replica * config_->instances;
+        r.slo_capacity_output_tokens_per_s_per_gpu =
+            per_replica * config_->output.mean / std::max(1, config_->gpus_per_instance);
+    }
     if (request_) {
         // The request-level model's own counts replace the fluid integrals.
         const auto& st = request_->stats();

@@ -91,6 +91,13 @@ double iteration_s(const InferenceInstance& instance, double prefill_tokens, dou
 // The largest request rate the replica sustains (see above).
 double capacity_requests_per_s(const InferenceInstance& instance, int batch_limit, double clock_fraction = 1.0);
 
+// The largest request rate at which the replica still meets the service's objectives in
+// steady state: p99 TTFT <= ttft_slo_s and TPOT <= tpot_slo_s (the MLPerf "server"
+// question: how much load fits under the latency bounds). 0 if not even a trickle does.
+// TTFT and TPOT both grow with load, so bisection on the rate finds it.
+double slo_capacity_requests_per_s(const InferenceInstance& instance, const InstanceSizing& sizing,
+                                   double ttft_slo_s, double tpot_slo_s, double clock_fraction = 1.0);
+
 // Weight bytes one GPU of the instance holds.
 double weight_bytes_per_gpu(const InferenceInstance& instance);
 

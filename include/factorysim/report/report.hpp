@@ -82,6 +82,10 @@ struct InferenceServiceReport {
     double tpot_mean_s = 0.0, tpot_p50_s = 0.0, tpot_p99_s = 0.0;
     std::int64_t kv_preemptions = 0;       // request-level: sequences evicted when the KV cache filled
     double slo_attainment = 0.0;           // fraction of served requests meeting both SLOs
+    // Largest steady load that meets the SLOs (p99 TTFT, TPOT) at full clocks, from the
+    // fluid model, and the output tokens/s per GPU it carries (MLPerf "server" style).
+    double slo_capacity_requests_per_s = 0.0;
+    double slo_capacity_output_tokens_per_s_per_gpu = 0.0;
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
 };
 
