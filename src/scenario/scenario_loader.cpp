@@ -3,9 +3,6 @@
 // GPUs), all reported together, then conversion into plain structs with units converted.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
 #include <string>
@@ -19,6 +16,7 @@
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "scenario/hourly_csv.hpp"
 
 namespace factorysim::scenario {
 namespace {
@@ -250,59 +248,14 @@ private:
     std::map<std::string, std::string> pod_rack_type_;
 };
 
-// Reads the hourly temperature column of a weather CSV. Every problem names the file, the
-// line and the column; the scenario pointer is /site/ambient/path.
-std::vector<double> read_weather_csv(const std::string& path, const std::string& column, const std::string& file) {
-    constexpr const char* at = "/site/ambient/path";
-    auto fail = [&](const std::string& message) -> std::vector<double> {
-        throw InputError(file, {{at, fmt::format("{}: {}", path, message)}});
-    };
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail("cannot read the file: " + ec.message());
-    if (size > (64u << 20)) return fail(fmt::format("the file is {} bytes, more than the 64 MiB limit", size));
-    std::ifstream in(path);
-    if (!in) return fail("cannot open the file");
-    std::string line;
-    if (!std::getline(in, line)) return fail("the file is empty; expected a header row naming a \"" + column + "\" column");
-    auto split = [](const std::string& text) {
-        std::vector<std::string> cells;
-        std::string cell;
-        std::istringstream stream(text);
-        while (std::getline(stream, cell, ',')) {
-            while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-            while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
-            cells.push_back(cell);
-        }
-        return cells;
-    };
-    const auto header = split(line);
-    const auto it = std::find(header.begin(), header.end(), column);
-    if (it == header.end()) return fail(fmt::format("line 1: no column \"{}\" in the header ({})", column, join(header)));
-    const auto index = static_cast<std::size_t>(it - header.begin());
-    std::vector<double> values;
-    for (std::size_t number = 2; std::getline(in, line); ++number) {
-        if (line.empty() || line == "\r") continue;
-        const auto cells = split(line);
-        if (index >= cells.size()) return fail(fmt::format("line {}: no value in column \"{}\"", number, column));
-        char* end = nullptr;
-        const double v = std::strtod(cells[index].c_str(), &end);
-        if (cells[index].empty() || *end != '\0' || !std::isfinite(v) || v < -90 || v > 70)
-            return fail(fmt::format("line {}: expected a temperature in [-90, 70] degC, found \"{}\"", number, cells[index]));
-        values.push_back(v);
-    }
-    if (values.empty()) return fail("no data rows after the header");
-    return values;
-}
-
 Ambient read_ambient(const json& a, const std::string& file) {
     Ambient out;
     if (a.at("type") == "csv") {
         out.kind = Ambient::Kind::Hourly;
-        std::filesystem::path path(a.at("path").get<std::string>());
-        if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
-        out.source = path.string();
-        out.hourly_c = read_weather_csv(out.source, a.at("column").get<std::string>(), file);
+        out.source = resolve_beside(a.at("path").get<std::string>(), file);
+        out.hourly_c = read_hourly_csv(
+            out.source, {"/site/ambient/path", a.at("column").get<std::string>(), -90.0, 70.0, "a temperature", "degC"},
+            file);
     } else if (a.at("type") == "constant") {
         out.kind = Ambient::Kind::Constant;
         out.temp_c = a.at("temp_c").get<double>();
