@@ -324,6 +324,7 @@ void append_cost(std::string& out, const CostSection& cost) {
         {"Capex", usd(cost.capex_usd, 0)},
         {"Depreciation over the run", usd(cost.depreciation_usd, 0)},
         {"Energy", usd(cost.energy_cost_usd, 0)},
+        {"Average electricity price (USD/kWh)", fixed(cost.energy_usd_per_kwh_avg, 4)},
         {"Maintenance", usd(cost.maintenance_usd, 0)},
         {"Staff", usd(cost.staff_usd, 0)},
         {"Opex over the run", usd(cost.opex_usd, 0)},

@@ -162,6 +162,7 @@ nlohmann::ordered_json to_json(const Report& rep) {
                        {"capex_breakdown_usd", std::move(breakdown)},
                        {"depreciation_usd", r(c.depreciation_usd)},
                        {"energy_cost_usd", r(c.energy_cost_usd)},
+                       {"energy_usd_per_kwh_avg", r(c.energy_usd_per_kwh_avg)},
                        {"maintenance_usd", r(c.maintenance_usd)},
                        {"staff_usd", r(c.staff_usd)},
                        {"opex_usd", r(c.opex_usd)},

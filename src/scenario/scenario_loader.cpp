@@ -17,6 +17,7 @@
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "scenario/hourly_csv.hpp"
+#include "scenario/tariff_reader.hpp"
 
 namespace factorysim::scenario {
 namespace {
@@ -373,7 +374,7 @@ InferenceWorkload read_inference(const json& w) {
     return s;
 }
 
-Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
+Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff tariff) {
     Scenario s;
     s.file = file;
     s.name = doc.at("name").get<std::string>();
@@ -385,6 +386,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.site.ambient = read_ambient(site.at("ambient"), file);
     s.site.power_cap_mw = site.at("power_cap_mw").get<double>();
     s.site.electricity_usd_per_kwh = site.at("electricity_usd_per_kwh").get<double>();
+    s.site.tariff = std::move(tariff);
     for (const auto& p : doc.at("pods"))
         s.pods.push_back({p.at("name").get<std::string>(), p.at("rack").get<std::string>(), p.at("racks").get<int>()});
     const auto& f = doc.at("fabric");
@@ -469,6 +471,9 @@ void expand_job_arrivals(json& doc, std::vector<Diagnostic>& problems) {
 Scenario scenario_from_json(json document, const std::string& file, const LoadOptions& options) {
     for (const auto& assignment : options.overrides) set_by_pointer(document, assignment);
     if (options.seed) document["seed"] = *options.seed;
+    // Known before defaults fill it in: a flat price written beside another tariff would be ignored.
+    const bool flat_price_written = document.is_object() && document.contains("site") &&
+                                    document["site"].is_object() && document["site"].contains("electricity_usd_per_kwh");
     const Schema custom = options.registry ? scenario_schema(*options.registry) : Schema{};
     const Schema& schema = options.registry ? custom : scenario_schema();
     apply_defaults(document, schema);
@@ -484,9 +489,11 @@ Scenario scenario_from_json(json document, const std::string& file, const LoadOp
     catalog::Catalog cat = catalog::Catalog::builtin();
     for (const auto& extra : options.catalog_files) cat.add_json(load_json_file(extra), extra);
     if (document.contains("catalog")) add_scenario_catalog(cat, document.at("catalog"), file, problems);
-    if (problems.empty()) Resolver(document, cat, problems).check();
+    const bool catalog_read = problems.empty();  // the names below resolve against it
+    Tariff tariff = read_tariff(document.at("site"), file, flat_price_written, problems);
+    if (catalog_read) Resolver(document, cat, problems).check();
     if (!problems.empty()) throw InputError(file, std::move(problems));
-    return convert(std::move(document), file, std::move(cat));
+    return convert(std::move(document), file, std::move(cat), std::move(tariff));
 }
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {

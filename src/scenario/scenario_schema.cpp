@@ -25,6 +25,43 @@ Schema precision_key(std::string description, std::string default_value) {
                        std::move(default_value));
 }
 
+// The price of facility energy over time; the energy cost is the exact integral of facility
+// power x price (docs/models/cost.md#tariffs).
+Schema tariff_schema() {
+    Schema flat = default_variant(
+        object_variant("flat", "One price at all times: site.electricity_usd_per_kwh", {}));
+    Schema period = object(
+        "One period: [from_hour, to_hour) of the days it applies to",
+        {{"from_hour", number("Start, hour of the day", "h", 0, 24).with_maximum(24, true)},
+         {"to_hour", number("End, hour of the day (exclusive); below from_hour the period runs past midnight "
+                            "(22 to 6)",
+                            "h", 0, 24)
+                         .with_minimum(0, true)},
+         {"days", enumeration("Days it applies to (weekend: Saturday and Sunday)", {"all", "weekday", "weekend"},
+                              "all")},
+         {"usd_per_kwh", number("Price in the period", "USD/kWh", 0, 10)}},
+        {"from_hour", "to_hour", "usd_per_kwh"});
+    Schema time_of_use = object_variant(
+        "time_of_use",
+        "Prices by hour of the day, optionally different on weekdays and weekends. The periods must cover "
+        "every hour of every day exactly once. Simulated time zero is midnight at the start of start_day",
+        {{"periods", array("Periods", std::move(period), 1, 96)},
+         {"start_day",
+          enumeration("Day of the week at simulated time zero",
+                      {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, "monday")}},
+        {"periods"});
+    Schema csv = object_variant(
+        "csv",
+        "Hourly prices from a CSV file with a header row (e.g. `hour,usd_per_kwh` from a day-ahead market): "
+        "row i is the price of hour i of the run; a run longer than the file wraps around to its start. "
+        "Prices in [-10, 10] USD/kWh (wholesale prices can be negative)",
+        {{"path", string("CSV file; a relative path is relative to the scenario file")},
+         {"column", string("Column holding the price in USD/kWh", "usd_per_kwh")}},
+        {"path"});
+    return discriminated("Electricity tariff: flat, time of use, or hourly prices from a file",
+                         {std::move(flat), std::move(time_of_use), std::move(csv)});
+}
+
 Schema site_schema() {
     Schema constant = default_variant(object_variant(
         "constant", "The same outdoor dry-bulb temperature all the time",
@@ -56,9 +93,10 @@ Schema site_schema() {
           number("Facility power limit; the GPUs are power-capped uniformly to stay under it (0 = no cap)", "MW",
                  0, 1e5, 0)},
          {"electricity_usd_per_kwh",
-          number("Flat electricity tariff. Default: US industrial average 2023, 8.06 c/kWh (EIA, "
-                 "https://www.statista.com/statistics/190680/)",
-                 "USD/kWh", 0, 10, 0.0806)}});
+          number("Flat electricity tariff (used when tariff.type is flat). Default: US industrial average 2023, "
+                 "8.06 c/kWh (EIA, https://www.statista.com/statistics/190680/)",
+                 "USD/kWh", 0, 10, 0.0806)},
+         {"tariff", tariff_schema().with_default(nlohmann::json::object())}});
 }
 
 Schema pod_schema() {

@@ -6,10 +6,10 @@
 
 namespace factorysim::world {
 
-report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Site& site,
-                                 const std::vector<const catalog::RackSpec*>& racks, double hours,
-                                 double facility_energy_mwh, const report::UtilizationSection& utilization,
-                                 double tokens, std::set<std::string>& warnings) {
+report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<const catalog::RackSpec*>& racks,
+                                 double hours, double energy_cost_usd, double facility_energy_mwh,
+                                 const report::UtilizationSection& utilization, double tokens,
+                                 std::set<std::string>& warnings) {
     report::CostSection c;
     double rack_capex = 0.0, critical_mw = 0.0;
     for (const auto* r : racks) {
@@ -36,7 +36,8 @@ report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Sit
     const double years = hours / 8760.0;
     c.depreciation_usd = it_capex / cost.it_depreciation_years * years +
                          (facility + cooling) / cost.facility_depreciation_years * years;
-    c.energy_cost_usd = facility_energy_mwh * 1e3 * site.electricity_usd_per_kwh;
+    c.energy_cost_usd = energy_cost_usd;
+    c.energy_usd_per_kwh_avg = facility_energy_mwh > 0 ? energy_cost_usd / (facility_energy_mwh * 1e3) : 0.0;
     c.maintenance_usd = cost.maintenance_fraction_per_year * it_capex * years;
     c.staff_usd = cost.staff_usd_per_year * years;
     c.opex_usd = c.energy_cost_usd + c.maintenance_usd + c.staff_usd;

@@ -2,7 +2,8 @@
 //   capex        = racks + network + installation + facility + cooling plant
 //   depreciation = (racks + network + installation) / L_it * years
 //                + (facility + cooling) / L_facility * years      (straight line)
-//   opex         = energy MWh * 1000 * tariff + maintenance * IT capex * years + staff * years
+//   opex         = integral of facility power x tariff + maintenance * IT capex * years
+//                + staff * years
 //   TCO          = depreciation + opex;   $/GPU-hour = TCO / installed GPU-hours
 #pragma once
 
@@ -15,9 +16,10 @@
 
 namespace factorysim::world {
 
-report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Site& site,
-                                 const std::vector<const catalog::RackSpec*>& racks, double hours,
-                                 double facility_energy_mwh, const report::UtilizationSection& utilization,
-                                 double tokens, std::set<std::string>& warnings);
+// energy_cost_usd: the integral of facility power x tariff over the run (EnergyCostMeter).
+report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<const catalog::RackSpec*>& racks,
+                                 double hours, double energy_cost_usd, double facility_energy_mwh,
+                                 const report::UtilizationSection& utilization, double tokens,
+                                 std::set<std::string>& warnings);
 
 }  // namespace factorysim::world

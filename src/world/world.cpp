@@ -26,6 +26,7 @@
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
+#include "world/energy_cost_meter.hpp"
 #include "world/latency_mixture.hpp"
 #include "world/service_state.hpp"
 #include "world/training_state.hpp"
@@ -162,6 +163,11 @@ private:
             s_.horizon.hours() > static_cast<double>(s_.site.ambient.hourly_c.size()))
             warnings_.insert(fmt::format("the weather file {} has {} hours; the run wraps around to its start",
                                          s_.site.ambient.source, s_.site.ambient.hourly_c.size()));
+        const auto& tariff = s_.site.tariff;
+        if (tariff.kind == scenario::Tariff::Kind::Hourly &&
+            s_.horizon.hours() > static_cast<double>(tariff.hourly_usd_per_kwh.size()))
+            warnings_.insert(fmt::format("the tariff file {} has {} hours; the run wraps around to its start",
+                                         tariff.source, tariff.hourly_usd_per_kwh.size()));
         total_gpus_ = 0;
         for (const auto& r : racks_) total_gpus_ += r.spec->gpu_count();
     }
@@ -957,6 +963,7 @@ private:
         }
         it_w_.set(now, it);
         facility_w_.set(now, plant.facility_w);
+        energy_cost_.set(now, plant.facility_w);
         cooling_w_.set(now, plant.cooling_w);
         loss_w_.set(now, plant.distribution_loss_w);
         ambient_c_.set(now, ambient);
@@ -1100,8 +1107,8 @@ private:
 
         std::vector<const catalog::RackSpec*> specs;
         for (const auto& r : racks_) specs.push_back(r.spec);
-        rep.cost = compute_cost(s_.cost, s_.site, specs, hours, p.energy_mwh, u, training_tokens + inference_tokens,
-                                warnings_);
+        rep.cost = compute_cost(s_.cost, specs, hours, energy_cost_.cost_usd(end), p.energy_mwh, u,
+                                training_tokens + inference_tokens, warnings_);
         auto& dep = rep.deployment;
         dep.racks = static_cast<int>(racks_.size());
         bool all_joined = true;
@@ -1156,6 +1163,7 @@ private:
     std::set<std::string> warnings_;
     metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_,
         free_cooling_, water_l_per_s_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
+    EnergyCostMeter energy_cost_{TariffSchedule(s_.site)};  // facility power x tariff, exactly
     report::Report report_;
 };
 

@@ -145,7 +145,8 @@ struct CostSection {
     double capex_usd = 0.0;
     std::map<std::string, double> capex_breakdown_usd;  // racks, network, facility, cooling, installation
     double depreciation_usd = 0.0;       // capex charged to the simulated period
-    double energy_cost_usd = 0.0;
+    double energy_cost_usd = 0.0;        // integral of facility power x tariff
+    double energy_usd_per_kwh_avg = 0.0; // energy cost / facility energy
     double maintenance_usd = 0.0;
     double staff_usd = 0.0;
     double opex_usd = 0.0;               // energy + maintenance + staff over the simulated period

@@ -39,10 +39,31 @@ struct Ambient {
     std::string source;               // csv: the file read
 };
 
+// One time-of-use period: [from_hour, to_hour) of the days it applies to. A period whose
+// to_hour is below its from_hour runs past midnight (22 -> 6).
+struct TariffPeriod {
+    enum class Days { All, Weekday, Weekend };
+    double from_hour = 0.0;
+    double to_hour = 24.0;
+    Days days = Days::All;
+    double usd_per_kwh = 0.0;
+};
+
+// The price of facility energy over simulated time (docs/models/cost.md#tariffs).
+struct Tariff {
+    enum class Kind { Flat, TimeOfUse, Hourly };
+    Kind kind = Kind::Flat;                // flat: Site::electricity_usd_per_kwh
+    std::vector<TariffPeriod> periods;     // time of use: cover every hour of every day once
+    int start_day_of_week = 0;             // time of use: day at simulated time zero, 0 = Monday
+    std::vector<double> hourly_usd_per_kwh;  // csv: hour i of the run, wrapping around
+    std::string source;                    // csv: the file read
+};
+
 struct Site {
     Ambient ambient;
     double power_cap_mw = 0.0;  // 0 = no cap
     double electricity_usd_per_kwh = 0.0;
+    Tariff tariff;
 };
 
 struct Pod {
