@@ -327,6 +327,7 @@ void append_cost(std::string& out, const CostSection& cost) {
         {"Average electricity price (USD/kWh)", fixed(cost.energy_usd_per_kwh_avg, 4)},
         {"Maintenance", usd(cost.maintenance_usd, 0)},
         {"Staff", usd(cost.staff_usd, 0)},
+        {"Colocation", usd(cost.colocation_usd, 0)},
         {"Opex over the run", usd(cost.opex_usd, 0)},
         {"TCO over the run", usd(cost.tco_usd, 0)},
         {"TCO, annualized", usd(cost.tco_annualized_usd, 0)},
@@ -338,10 +339,14 @@ void append_cost(std::string& out, const CostSection& cost) {
     });
     if (!cost.capex_breakdown_usd.empty()) {
         append_heading3(out, "Capex breakdown");
-        Table table{{"Item", "USD", "Share (%)"}, {}, 1};
-        for (const auto& [item, amount] : cost.capex_breakdown_usd)
+        Table table{{"Item", "USD", "Share (%)", "Charged in the run (USD)"}, {}, 1};
+        for (const auto& [item, amount] : cost.capex_breakdown_usd) {
+            const auto charged = cost.depreciation_breakdown_usd.find(item);
             table.rows.push_back({item, usd(amount, 0),
-                                  cost.capex_usd > 0 ? percent(amount / cost.capex_usd) : std::string(kDash)});
+                                  cost.capex_usd > 0 ? percent(amount / cost.capex_usd) : std::string(kDash),
+                                  charged != cost.depreciation_breakdown_usd.end() ? usd(charged->second, 0)
+                                                                                   : std::string(kDash)});
+        }
         append_table(out, table);
     }
     close_section(out);

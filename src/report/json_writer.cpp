@@ -1,6 +1,7 @@
 // The JSON summary (docs/report.md documents every field).
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -156,15 +157,20 @@ nlohmann::ordered_json to_json(const Report& rep) {
                               {"preemptions", u.preemptions},
                               {"backfilled_jobs", u.backfilled_jobs}};
     const auto& c = rep.cost;
-    Json breakdown = Json::object();
-    for (const auto& [k, v] : c.capex_breakdown_usd) breakdown[k] = r(v);
+    auto by_class = [](const std::map<std::string, double>& values) {
+        Json out = Json::object();
+        for (const auto& [k, v] : values) out[k] = r(v);
+        return out;
+    };
     out["cost"] = Json{{"capex_usd", r(c.capex_usd)},
-                       {"capex_breakdown_usd", std::move(breakdown)},
+                       {"capex_breakdown_usd", by_class(c.capex_breakdown_usd)},
                        {"depreciation_usd", r(c.depreciation_usd)},
+                       {"depreciation_breakdown_usd", by_class(c.depreciation_breakdown_usd)},
                        {"energy_cost_usd", r(c.energy_cost_usd)},
                        {"energy_usd_per_kwh_avg", r(c.energy_usd_per_kwh_avg)},
                        {"maintenance_usd", r(c.maintenance_usd)},
                        {"staff_usd", r(c.staff_usd)},
+                       {"colocation_usd", r(c.colocation_usd)},
                        {"opex_usd", r(c.opex_usd)},
                        {"tco_usd", r(c.tco_usd)},
                        {"tco_annualized_usd", r(c.tco_annualized_usd)},

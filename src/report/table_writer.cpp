@@ -129,12 +129,16 @@ void write_table(const Report& rep, std::ostream& out) {
 
     const auto& c = rep.cost;
     heading(out, "Cost");
-    row(out, "capex", money(c.capex_usd));
-    for (const auto& [k, v] : c.capex_breakdown_usd) row(out, "  " + k, money(v));
-    row(out, "depreciation (period)", money(c.depreciation_usd));
+    row(out, "capex, charged in the period", fmt::format("{}, {}", money(c.capex_usd), money(c.depreciation_usd)));
+    for (const auto& [k, v] : c.capex_breakdown_usd) {
+        const auto charged = c.depreciation_breakdown_usd.find(k);
+        row(out, "  " + k,
+            fmt::format("{}, {}", money(v), money(charged != c.depreciation_breakdown_usd.end() ? charged->second : 0.0)));
+    }
     row(out, "energy (period), average price",
         fmt::format("{}, {:.4f} USD/kWh", money(c.energy_cost_usd), c.energy_usd_per_kwh_avg));
-    row(out, "opex (period): other", money(c.maintenance_usd + c.staff_usd));
+    row(out, "opex (period): colocation / other",
+        fmt::format("{} / {}", money(c.colocation_usd), money(c.maintenance_usd + c.staff_usd)));
     row(out, "TCO (period) / annualized", fmt::format("{} / {}", money(c.tco_usd), money(c.tco_annualized_usd)));
     row(out, "USD per GPU-hour", fmt::format("{:.2f}", c.usd_per_gpu_hour));
     row(out, "USD per million tokens", fmt::format("{:.3f}", c.usd_per_million_tokens));

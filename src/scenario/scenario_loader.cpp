@@ -374,6 +374,32 @@ InferenceWorkload read_inference(const json& w) {
     return s;
 }
 
+Cost read_cost(const json& c) {
+    Cost out;
+    out.rack_price_usd = c.at("rack_price_usd").get<double>();
+    out.network_fraction = c.at("network_fraction").get<double>();
+    out.storage_usd_per_gpu = c.at("storage_usd_per_gpu").get<double>();
+    out.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
+    out.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();
+    out.installation_fraction = c.at("installation_fraction").get<double>();
+    out.it_depreciation_years = c.at("it_depreciation_years").get<double>();
+    out.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
+    // A class without its own life takes its group's: IT or facility.
+    const auto& lives = c.at("depreciation_years");
+    const double it = out.it_depreciation_years, facility = out.facility_depreciation_years;
+    out.lives.racks_years = lives.value("racks", it);
+    out.lives.network_years = lives.value("network", it);
+    out.lives.storage_years = lives.value("storage", it);
+    out.lives.installation_years = lives.value("installation", it);
+    out.lives.facility_years = lives.value("facility", facility);
+    out.lives.cooling_years = lives.value("cooling", facility);
+    out.financing_rate_per_year = c.at("financing").at("rate_per_year").get<double>();
+    out.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
+    out.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    out.colocation_usd_per_kw_month = c.at("colocation_usd_per_kw_month").get<double>();
+    return out;
+}
+
 Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff tariff) {
     Scenario s;
     s.file = file;
@@ -412,16 +438,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff
     s.failures.software_mtbf_hours = fl.at("software_mtbf_hours").get<double>();
     s.failures.nvlink_switch_mtbf_hours = fl.at("nvlink_switch_mtbf_hours").get<double>();
     s.failures.repair_hours = fl.at("repair_hours").get<double>();
-    const auto& c = doc.at("cost");
-    s.cost.rack_price_usd = c.at("rack_price_usd").get<double>();
-    s.cost.network_fraction = c.at("network_fraction").get<double>();
-    s.cost.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
-    s.cost.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();
-    s.cost.installation_fraction = c.at("installation_fraction").get<double>();
-    s.cost.it_depreciation_years = c.at("it_depreciation_years").get<double>();
-    s.cost.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
-    s.cost.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
-    s.cost.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    s.cost = read_cost(doc.at("cost"));
     const auto& d = doc.at("deployment");
     s.deployment.racks_per_day = d.at("racks_per_day").get<double>();
     s.deployment.start_hours = d.at("start_hours").get<double>();

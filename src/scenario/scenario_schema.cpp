@@ -258,6 +258,10 @@ Schema cost_schema() {
           number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % vs GPUs 39 % of a 35 B "
                  "USD/GW build, about 1/3; Morgan Stanley 0.30-0.40)",
                  "", 0, 2, 0.33)},
+         {"storage_usd_per_gpu",
+          number("Storage (file and object systems outside the racks) per installed GPU. Bernstein: storage 1-1.5 "
+                 "% of a 5.9 M USD all-in GB200 NVL72 rack, 1.25 % / 72 GPUs = 1,024 USD; estimate",
+                 "USD", 0, 1e6, 1000)},
          {"facility_usd_per_mw",
           number("Facility (shell, power, mechanical) per MW of critical IT at full load (build.inc 2025: 10.7 M "
                  "USD/MW)",
@@ -266,11 +270,39 @@ Schema cost_schema() {
           number("Extra cooling plant per MW of critical IT (0: included in the facility figure)", "USD/MW", 0, 1e9,
                  0)},
          {"installation_fraction", number("Installation and commissioning, fraction of rack capex", "", 0, 1, 0.02)},
-         {"it_depreciation_years", number("Straight-line life of IT (racks, network)", "years", 1, 30, 5)},
-         {"facility_depreciation_years", number("Straight-line life of the facility", "years", 1, 60, 20)},
+         {"it_depreciation_years",
+          number("Life of IT (racks, network, storage, installation) unless depreciation_years gives a class its "
+                 "own. Amazon: servers and networking 5 years from 2025; Microsoft, Alphabet: 6",
+                 "years", 1, 30, 5)},
+         {"facility_depreciation_years",
+          number("Life of the facility and the cooling plant unless depreciation_years gives a class its own "
+                 "(estimate)",
+                 "years", 1, 60, 20)},
+         {"depreciation_years",
+          object("Life of each asset class; a class left out takes it_depreciation_years (racks, network, "
+                 "storage, installation) or facility_depreciation_years (facility, cooling)",
+                 {{"racks", number("Racks (GPUs, trays, NVLink switches); default it_depreciation_years", "years",
+                                   1, 60)},
+                  {"network", number("Scale-out network; default it_depreciation_years", "years", 1, 60)},
+                  {"storage", number("Storage; default it_depreciation_years", "years", 1, 60)},
+                  {"installation",
+                   number("Installation and commissioning; default it_depreciation_years", "years", 1, 60)},
+                  {"facility", number("Facility; default facility_depreciation_years", "years", 1, 60)},
+                  {"cooling", number("Extra cooling plant; default facility_depreciation_years", "years", 1, 60)}})
+              .with_default(nlohmann::json::object())},
+         {"financing",
+          object("Cost of capital. 0: straight-line depreciation, capex / life per year. Above 0: each class is "
+                 "paid off as an annuity, capex x r (1+r)^n / ((1+r)^n - 1) per year over its life n",
+                 {{"rate_per_year", number("Interest rate or WACC, e.g. 0.08 (estimate)", "1/year", 0, 1, 0)}})
+              .with_default(nlohmann::json::object())},
          {"maintenance_fraction_per_year",
           number("Maintenance per year as a fraction of IT capex (estimate)", "", 0, 1, 0.03)},
-         {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)}});
+         {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)},
+         {"colocation_usd_per_kw_month",
+          number("Leased space and power capacity per kW of critical IT (full-load rack power) per month of 730 "
+                 "h; 0: owner-built. CBRE: North American average asking rate 163.44 USD/kW-month in 2023. With "
+                 "a lease, set facility_usd_per_mw to 0",
+                 "USD/(kW month)", 0, 1e4, 0)}});
 }
 
 Schema build_scenario_schema(const models::ModelRegistry& registry) {

@@ -1,9 +1,8 @@
 // Owner economics over the simulated period (docs/models/cost.md):
-//   capex        = racks + network + installation + facility + cooling plant
-//   depreciation = (racks + network + installation) / L_it * years
-//                + (facility + cooling) / L_facility * years      (straight line)
-//   opex         = integral of facility power x tariff + maintenance * IT capex * years
-//                + staff * years
+//   capex        = racks + network + storage + installation + facility + cooling plant
+//   capital      = sum over asset classes of capex x CRF(r, life) x years   (1/life at r = 0)
+//   opex         = integral of facility power x tariff + maintenance x IT capex x years
+//                + staff x years + colocation x critical kW x months
 //   TCO          = depreciation + opex;   $/GPU-hour = TCO / installed GPU-hours
 #pragma once
 

@@ -162,3 +162,87 @@ TEST_CASE("cost: weekday and weekend prices follow the day of the week at time z
     const auto rep = run(doc);  // an idle rack: constant power; Friday at 0.2, Saturday at 0.05
     CHECK(rep.cost.energy_usd_per_kwh_avg == Approx(0.125).epsilon(1e-12));
 }
+
+TEST_CASE("cost: each asset class's capital charge over its own life sums to its capex") {
+    const std::vector<std::pair<std::string, double>> lives = {{"racks", 2},    {"network", 3},  {"storage", 4},
+                                                               {"installation", 1}, {"facility", 5}, {"cooling", 6}};
+    for (const auto& [asset, years] : lives) {
+        auto doc = base(1, years * 8760.0);
+        doc["cost"]["cooling_usd_per_mw"] = 1.5e6;  // give the cooling class a capex
+        for (const auto& [a, y] : lives) doc["cost"]["depreciation_years"][a] = y;
+        const auto rep = run(doc);
+        INFO(asset);
+        CHECK(rep.cost.capex_breakdown_usd.at(asset) > 0.0);
+        CHECK(rep.cost.depreciation_breakdown_usd.at(asset) ==
+              Approx(rep.cost.capex_breakdown_usd.at(asset)).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("cost: classes without their own life take the IT or facility life; the charges add up") {
+    auto doc = base(2, 8760.0 / 4);
+    doc["cost"]["it_depreciation_years"] = 4;
+    doc["cost"]["facility_depreciation_years"] = 25;
+    doc["cost"]["depreciation_years"] = {{"network", 8}};
+    const auto rep = run(doc);
+    const auto& capex = rep.cost.capex_breakdown_usd;
+    const auto& charge = rep.cost.depreciation_breakdown_usd;
+    CHECK(charge.at("racks") == Approx(capex.at("racks") / 4 / 4).epsilon(1e-12));
+    CHECK(charge.at("storage") == Approx(capex.at("storage") / 4 / 4).epsilon(1e-12));
+    CHECK(charge.at("network") == Approx(capex.at("network") / 8 / 4).epsilon(1e-12));
+    CHECK(charge.at("facility") == Approx(capex.at("facility") / 25 / 4).epsilon(1e-12));
+    double sum = 0.0;
+    for (const auto& [asset, usd] : charge) sum += usd;
+    CHECK(rep.cost.depreciation_usd == Approx(sum).epsilon(1e-12));
+    CHECK(charge.size() == 6);
+}
+
+TEST_CASE("cost: with financing each class is an annuity that repays its capex with interest") {
+    const double rate = 0.08;
+    auto doc = base(2, 8760.0);
+    doc["cost"]["financing"]["rate_per_year"] = rate;
+    const auto rep = run(doc);
+    const auto& capex = rep.cost.capex_breakdown_usd;
+    const auto& charge = rep.cost.depreciation_breakdown_usd;
+    for (const auto& [asset, life] : {std::pair<std::string, int>{"racks", 5}, {"facility", 20}}) {
+        INFO(asset);
+        // The closed form: capex x r (1+r)^n / ((1+r)^n - 1) per year.
+        const double g = std::pow(1 + rate, life);
+        CHECK(charge.at(asset) == Approx(capex.at(asset) * rate * g / (g - 1)).epsilon(1e-12));
+        // Its defining property: the payments discounted at r are worth the capex.
+        double present_value = 0.0;
+        for (int k = 1; k <= life; ++k) present_value += charge.at(asset) / std::pow(1 + rate, k);
+        CHECK(present_value == Approx(capex.at(asset)).epsilon(1e-12));
+        CHECK(charge.at(asset) > capex.at(asset) / life);  // interest costs something
+    }
+    // A vanishing rate is straight-line depreciation.
+    doc["cost"]["financing"]["rate_per_year"] = 1e-12;
+    const auto near_zero = run(doc);
+    CHECK(near_zero.cost.depreciation_breakdown_usd.at("racks") == Approx(capex.at("racks") / 5).epsilon(1e-9));
+}
+
+TEST_CASE("cost: colocation is charged per kW of critical IT per month") {
+    auto doc = base(2, 730.0);  // one month
+    doc["cost"]["colocation_usd_per_kw_month"] = 163.44;
+    doc["cost"]["facility_usd_per_mw"] = 0;
+    const auto rep = run(doc);
+    const auto s = sc::scenario_from_json(doc, "cost.json");
+    const double critical_kw = 2 * fm::full_load_power_kw(s.catalog.rack("gb300_nvl72"));
+    CHECK(rep.cost.colocation_usd == Approx(163.44 * critical_kw).epsilon(1e-12));
+    CHECK(rep.cost.opex_usd == Approx(rep.cost.energy_cost_usd + rep.cost.maintenance_usd + rep.cost.staff_usd +
+                                      rep.cost.colocation_usd)
+                                   .epsilon(1e-12));
+    CHECK(rep.cost.capex_breakdown_usd.at("facility") == 0.0);
+}
+
+TEST_CASE("cost: a 10,000-GPU GB300 NVL72 factory costs hundreds of millions of dollars") {
+    auto doc = base(139, 1.0);  // 139 x 72 = 10,008 GPUs
+    const auto rep = run(doc);
+    CHECK(rep.utilization.gpus == 10008);
+    CHECK(rep.cost.capex_usd >= 1e8);
+    CHECK(rep.cost.capex_usd <= 1e9);
+    // With the defaults: 3.5 M USD per rack, network 0.33 and installation 0.02 of it,
+    // 1,000 USD of storage per GPU, 10.7 M USD per MW of full-load IT.
+    const auto s = sc::scenario_from_json(doc, "cost.json");
+    const double rack_kw = fm::full_load_power_kw(s.catalog.rack("gb300_nvl72"));
+    CHECK(rep.cost.capex_usd == Approx(139 * 3.5e6 * 1.35 + 10008 * 1000.0 + 10.7e6 * 139 * rack_kw / 1e3).epsilon(1e-12));
+}

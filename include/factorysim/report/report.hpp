@@ -143,13 +143,16 @@ struct UtilizationSection {
 
 struct CostSection {
     double capex_usd = 0.0;
-    std::map<std::string, double> capex_breakdown_usd;  // racks, network, facility, cooling, installation
-    double depreciation_usd = 0.0;       // capex charged to the simulated period
+    // racks, network, storage, installation, facility, cooling
+    std::map<std::string, double> capex_breakdown_usd;
+    double depreciation_usd = 0.0;       // capital charge of the simulated period (straight line or annuity)
+    std::map<std::string, double> depreciation_breakdown_usd;  // the same by asset class
     double energy_cost_usd = 0.0;        // integral of facility power x tariff
     double energy_usd_per_kwh_avg = 0.0; // energy cost / facility energy
     double maintenance_usd = 0.0;
     double staff_usd = 0.0;
-    double opex_usd = 0.0;               // energy + maintenance + staff over the simulated period
+    double colocation_usd = 0.0;         // leased space and power capacity
+    double opex_usd = 0.0;               // energy + maintenance + staff + colocation over the simulated period
     double tco_usd = 0.0;                // depreciation + opex over the simulated period
     double tco_annualized_usd = 0.0;     // tco scaled to one year
     double usd_per_gpu_hour = 0.0;       // tco / installed GPU-hours

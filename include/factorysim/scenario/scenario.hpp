@@ -179,16 +179,32 @@ struct Scheduler {
     std::string policy = "fifo";  // "fifo", "first_fit", "priority"
 };
 
+// Life of each asset class, years; the loader fills the classes the scenario leaves out
+// from it_depreciation_years (racks, network, storage, installation) or
+// facility_depreciation_years (facility, cooling).
+struct AssetLives {
+    double racks_years = 0.0;
+    double network_years = 0.0;
+    double storage_years = 0.0;
+    double installation_years = 0.0;
+    double facility_years = 0.0;
+    double cooling_years = 0.0;
+};
+
 struct Cost {
     double rack_price_usd = 0.0;          // 0 = the catalog price of each rack type
     double network_fraction = 0.0;        // network capex as a fraction of rack capex
+    double storage_usd_per_gpu = 0.0;     // storage capex per installed GPU
     double facility_usd_per_mw = 0.0;     // per MW of critical IT (full-load rack power)
     double cooling_usd_per_mw = 0.0;      // cooling plant per MW of critical IT
     double installation_fraction = 0.0;   // of rack capex
     double it_depreciation_years = 0.0;
     double facility_depreciation_years = 0.0;
-    double maintenance_fraction_per_year = 0.0;  // of capex
+    AssetLives lives;                     // per class, resolved
+    double financing_rate_per_year = 0.0;  // > 0: capital-recovery annuity instead of straight line
+    double maintenance_fraction_per_year = 0.0;  // of IT capex
     double staff_usd_per_year = 0.0;
+    double colocation_usd_per_kw_month = 0.0;  // space and power capacity per kW of critical IT
 };
 
 struct Deployment {
