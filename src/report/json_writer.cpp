@@ -63,7 +63,8 @@ Json training_json(const TrainingJobReport& t) {
                 {"preemptions", t.preemptions},
                 {"checkpoints", t.checkpoints},
                 {"checkpoint_write_s", r(t.checkpoint_write_s)},
-                {"lost_gpu_hours", r(t.lost_gpu_hours)}};
+                {"lost_gpu_hours", r(t.lost_gpu_hours)},
+                {"cost_usd", r(t.cost_usd)}};
 }
 
 Json inference_json(const InferenceServiceReport& s) {
@@ -90,7 +91,8 @@ Json inference_json(const InferenceServiceReport& s) {
                 {"tpot_p99_s", r(s.tpot_p99_s)},
                 {"slo_attainment", r(s.slo_attainment)},
                 {"kv_preemptions", s.kv_preemptions},
-                {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)}};
+                {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)},
+                {"cost_usd", r(s.cost_usd)}};
 }
 
 }  // namespace
@@ -176,7 +178,9 @@ nlohmann::ordered_json to_json(const Report& rep) {
                        {"tco_annualized_usd", r(c.tco_annualized_usd)},
                        {"usd_per_gpu_hour", r(c.usd_per_gpu_hour)},
                        {"usd_per_allocated_gpu_hour", r(c.usd_per_allocated_gpu_hour)},
-                       {"usd_per_million_tokens", r(c.usd_per_million_tokens)}};
+                       {"usd_per_busy_gpu_hour", r(c.usd_per_busy_gpu_hour)},
+                       {"usd_per_million_tokens", r(c.usd_per_million_tokens)},
+                       {"usd_per_million_inference_tokens", r(c.usd_per_million_inference_tokens)}};
     const auto& d = rep.deployment;
     out["deployment"] = Json{{"racks", d.racks},
                              {"first_rack_in_service_hours", optional_hours(d.first_rack_in_service_hours)},

@@ -9,14 +9,11 @@
 
 namespace factorysim::world {
 
-report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<const catalog::RackSpec*>& racks,
-                                 double hours, double energy_cost_usd, double facility_energy_mwh,
-                                 const report::UtilizationSection& utilization, double tokens,
-                                 std::set<std::string>& warnings) {
+report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& in, std::set<std::string>& warnings) {
     report::CostSection c;
     double rack_capex = 0.0, critical_mw = 0.0;
     int gpus = 0;
-    for (const auto* r : racks) {
+    for (const auto* r : in.racks) {
         if (cost.rack_price_usd > 0.0) {
             rack_capex += cost.rack_price_usd;
         } else if (r->price_usd) {
@@ -41,7 +38,7 @@ report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<c
     const double it_capex = rack_capex + network + storage + installation;
     c.capex_usd = it_capex + facility + cooling;
 
-    const double years = hours / 8760.0;
+    const double years = in.hours / 8760.0;
     const std::map<std::string, double> life_years = {{"racks", cost.lives.racks_years},
                                                       {"network", cost.lives.network_years},
                                                       {"storage", cost.lives.storage_years},
@@ -54,8 +51,8 @@ report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<c
         c.depreciation_usd += charge;
     }
 
-    c.energy_cost_usd = energy_cost_usd;
-    c.energy_usd_per_kwh_avg = facility_energy_mwh > 0 ? energy_cost_usd / (facility_energy_mwh * 1e3) : 0.0;
+    c.energy_cost_usd = in.energy_cost_usd;
+    c.energy_usd_per_kwh_avg = in.facility_energy_mwh > 0 ? in.energy_cost_usd / (in.facility_energy_mwh * 1e3) : 0.0;
     c.maintenance_usd = cost.maintenance_fraction_per_year * it_capex * years;
     c.staff_usd = cost.staff_usd_per_year * years;
     c.colocation_usd = cost.colocation_usd_per_kw_month * critical_mw * 1e3 * years * 12.0;
@@ -63,11 +60,20 @@ report::CostSection compute_cost(const scenario::Cost& cost, const std::vector<c
     c.tco_usd = c.depreciation_usd + c.opex_usd;
     c.tco_annualized_usd = years > 0 ? c.tco_usd / years : 0.0;
 
-    c.usd_per_gpu_hour = utilization.gpu_hours > 0 ? c.tco_usd / utilization.gpu_hours : 0.0;
-    c.usd_per_allocated_gpu_hour =
-        utilization.allocated_gpu_hours > 0 ? c.tco_usd / utilization.allocated_gpu_hours : 0.0;
-    c.usd_per_million_tokens = tokens > 0 ? c.tco_usd / tokens * 1e6 : 0.0;
+    const auto& u = in.utilization;
+    c.usd_per_gpu_hour = u.gpu_hours > 0 ? c.tco_usd / u.gpu_hours : 0.0;
+    c.usd_per_allocated_gpu_hour = u.allocated_gpu_hours > 0 ? c.tco_usd / u.allocated_gpu_hours : 0.0;
+    c.usd_per_busy_gpu_hour = u.busy_gpu_hours > 0 ? c.tco_usd / u.busy_gpu_hours : 0.0;
+    c.usd_per_million_tokens = in.tokens > 0 ? c.tco_usd / in.tokens * 1e6 : 0.0;
+    c.usd_per_million_inference_tokens =
+        in.inference_tokens > 0
+            ? workload_cost_usd(c, in.inference_allocated_gpu_hours) / in.inference_tokens * 1e6
+            : 0.0;
     return c;
+}
+
+double workload_cost_usd(const report::CostSection& cost, double allocated_gpu_hours) {
+    return cost.usd_per_allocated_gpu_hour * allocated_gpu_hours;
 }
 
 }  // namespace factorysim::world

@@ -234,6 +234,33 @@ TEST_CASE("cost: colocation is charged per kW of critical IT per month") {
     CHECK(rep.cost.capex_breakdown_usd.at("facility") == 0.0);
 }
 
+TEST_CASE("cost: unit costs divide the TCO; the workloads' shares of it add up to it") {
+    auto doc = base(8, 24.0);
+    doc["workloads"] = json::array(
+        {{{"type", "training"}, {"name", "job"}, {"model", "llama3.1-8b"}, {"racks", 4}, {"start_hours", 2.5},
+          {"parallelism", {{"tp", 8}}}},
+         {{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"}, {"replicas", 20},
+          {"arrival", {{"type", "diurnal"}, {"rate_per_s", 40}}}}});
+    const auto rep = run(doc);
+    const auto& c = rep.cost;
+    const auto& job = rep.throughput.training.at(0);
+    const auto& svc = rep.throughput.inference.at(0);
+    const double seconds = rep.run.simulated_hours * 3600.0;
+    const double inference_tokens = (svc.input_tokens_per_s + svc.output_tokens_per_s) * seconds;
+    REQUIRE(job.tokens_trained > 0.0);
+    REQUIRE(inference_tokens > 0.0);
+    CHECK(c.usd_per_million_tokens == Approx(c.tco_usd / (job.tokens_trained + inference_tokens) * 1e6).epsilon(1e-12));
+    CHECK(c.usd_per_gpu_hour == Approx(c.tco_usd / rep.utilization.gpu_hours).epsilon(1e-12));
+    CHECK(c.usd_per_allocated_gpu_hour == Approx(c.tco_usd / rep.utilization.allocated_gpu_hours).epsilon(1e-12));
+    CHECK(c.usd_per_busy_gpu_hour == Approx(c.tco_usd / rep.utilization.busy_gpu_hours).epsilon(1e-12));
+    CHECK(c.usd_per_busy_gpu_hour > c.usd_per_allocated_gpu_hour);
+    // Each workload carries the GPU-hours it held x the allocated rate: the job its 288 GPUs
+    // from 2.5 h on, and together they carry the whole TCO.
+    CHECK(job.cost_usd == Approx(c.usd_per_allocated_gpu_hour * 288 * (24.0 - 2.5)).epsilon(1e-9));
+    CHECK(job.cost_usd + svc.cost_usd == Approx(c.tco_usd).epsilon(1e-9));
+    CHECK(c.usd_per_million_inference_tokens == Approx(svc.cost_usd / inference_tokens * 1e6).epsilon(1e-12));
+}
+
 TEST_CASE("cost: a 10,000-GPU GB300 NVL72 factory costs hundreds of millions of dollars") {
     auto doc = base(139, 1.0);  // 139 x 72 = 10,008 GPUs
     const auto rep = run(doc);

@@ -58,6 +58,7 @@ struct TrainingJobReport {
     std::int64_t checkpoints = 0;
     double lost_gpu_hours = 0.0;       // rolled-back work, abandoned checkpoint writes, restarts, GPU-hours
     double checkpoint_write_s = 0.0;   // one checkpoint write
+    double cost_usd = 0.0;             // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
 struct InferenceServiceReport {
@@ -81,6 +82,7 @@ struct InferenceServiceReport {
     std::int64_t kv_preemptions = 0;       // request-level: sequences evicted when the KV cache filled
     double slo_attainment = 0.0;           // fraction of served requests meeting both SLOs
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
+    double cost_usd = 0.0;                 // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
 struct ThroughputSection {
@@ -157,7 +159,9 @@ struct CostSection {
     double tco_annualized_usd = 0.0;     // tco scaled to one year
     double usd_per_gpu_hour = 0.0;       // tco / installed GPU-hours
     double usd_per_allocated_gpu_hour = 0.0;
+    double usd_per_busy_gpu_hour = 0.0;  // tco / utilisation-weighted GPU-hours
     double usd_per_million_tokens = 0.0; // tco / all tokens (training + inference), 0 if none
+    double usd_per_million_inference_tokens = 0.0;  // services' TCO share / their tokens, 0 if none
 };
 
 struct DeploymentSection {
