@@ -214,13 +214,13 @@ void append_training(std::string& out, const std::vector<TrainingJobReport>& job
         return;
     }
     Table table{{"Name", "Model", "Rack", "GPUs", "Step time (s)", "Tokens/s", "MFU (%)", "Goodput (%)",
-                 "Completion (h)"},
+                 "Completion (h)", "Cost"},
                 {},
                 3};
     for (const auto& job : jobs)
         table.rows.push_back({job.name, job.model, job.rack, integer(std::int64_t{job.gpus}),
                               fixed(job.step_time_s, 3), fixed(job.tokens_per_s, 0), percent(job.mfu),
-                              percent(job.goodput), optional_hours(job.completion_hours)});
+                              percent(job.goodput), optional_hours(job.completion_hours), usd(job.cost_usd, 0)});
     append_table(out, table);
 }
 
@@ -231,14 +231,14 @@ void append_inference(std::string& out, const std::vector<InferenceServiceReport
         return;
     }
     Table table{{"Name", "Model", "Instances", "GPUs", "Output tokens/s", "TTFT p50 (ms)", "TTFT p99 (ms)",
-                 "TPOT p50 (ms)", "TPOT p99 (ms)", "SLO attainment (%)", "Utilization (%)"},
+                 "TPOT p50 (ms)", "TPOT p99 (ms)", "SLO attainment (%)", "Utilization (%)", "Cost"},
                 {},
                 2};
     for (const auto& s : services)
         table.rows.push_back({s.name, s.model, integer(std::int64_t{s.instances}), integer(std::int64_t{s.gpus}),
                               fixed(s.output_tokens_per_s, 0), milliseconds(s.ttft_p50_s),
                               milliseconds(s.ttft_p99_s), milliseconds(s.tpot_p50_s), milliseconds(s.tpot_p99_s),
-                              percent(s.slo_attainment), percent(s.utilization)});
+                              percent(s.slo_attainment), percent(s.utilization), usd(s.cost_usd, 0)});
     append_table(out, table);
 }
 
@@ -324,23 +324,33 @@ void append_cost(std::string& out, const CostSection& cost) {
         {"Capex", usd(cost.capex_usd, 0)},
         {"Depreciation over the run", usd(cost.depreciation_usd, 0)},
         {"Energy", usd(cost.energy_cost_usd, 0)},
+        {"Average electricity price (USD/kWh)", fixed(cost.energy_usd_per_kwh_avg, 4)},
         {"Maintenance", usd(cost.maintenance_usd, 0)},
         {"Staff", usd(cost.staff_usd, 0)},
+        {"Colocation", usd(cost.colocation_usd, 0)},
         {"Opex over the run", usd(cost.opex_usd, 0)},
         {"TCO over the run", usd(cost.tco_usd, 0)},
         {"TCO, annualized", usd(cost.tco_annualized_usd, 0)},
         {"Per GPU-hour", usd(cost.usd_per_gpu_hour, 2)},
         {"Per allocated GPU-hour", usd(cost.usd_per_allocated_gpu_hour, 2)},
+        {"Per busy GPU-hour", usd(cost.usd_per_busy_gpu_hour, 2)},
         // The contract stores 0 when no tokens were produced; "$0.00" would read as free.
         {"Per million tokens", cost.usd_per_million_tokens > 0 ? usd(cost.usd_per_million_tokens, 3)
                                                                 : std::string(kDash)},
+        {"Per million inference tokens", cost.usd_per_million_inference_tokens > 0
+                                             ? usd(cost.usd_per_million_inference_tokens, 3)
+                                             : std::string(kDash)},
     });
     if (!cost.capex_breakdown_usd.empty()) {
         append_heading3(out, "Capex breakdown");
-        Table table{{"Item", "USD", "Share (%)"}, {}, 1};
-        for (const auto& [item, amount] : cost.capex_breakdown_usd)
+        Table table{{"Item", "USD", "Share (%)", "Charged in the run (USD)"}, {}, 1};
+        for (const auto& [item, amount] : cost.capex_breakdown_usd) {
+            const auto charged = cost.depreciation_breakdown_usd.find(item);
             table.rows.push_back({item, usd(amount, 0),
-                                  cost.capex_usd > 0 ? percent(amount / cost.capex_usd) : std::string(kDash)});
+                                  cost.capex_usd > 0 ? percent(amount / cost.capex_usd) : std::string(kDash),
+                                  charged != cost.depreciation_breakdown_usd.end() ? usd(charged->second, 0)
+                                                                                   : std::string(kDash)});
+        }
         append_table(out, table);
     }
     close_section(out);

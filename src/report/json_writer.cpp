@@ -1,6 +1,7 @@
 // The JSON summary (docs/report.md documents every field).
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -64,7 +65,8 @@ Json training_json(const TrainingJobReport& t) {
                 {"checkpoint_write_s", r(t.checkpoint_write_s)},
                 {"scale_out_gb_per_step_per_gpu", r(t.scale_out_gb_per_step_per_gpu)},
                 {"scale_out_share", r(t.scale_out_share)},
-                {"lost_gpu_hours", r(t.lost_gpu_hours)}};
+                {"lost_gpu_hours", r(t.lost_gpu_hours)},
+                {"cost_usd", r(t.cost_usd)}};
 }
 
 Json inference_json(const InferenceServiceReport& s) {
@@ -93,7 +95,8 @@ Json inference_json(const InferenceServiceReport& s) {
                 {"slo_capacity_requests_per_s", r(s.slo_capacity_requests_per_s)},
                 {"slo_capacity_output_tokens_per_s_per_gpu", r(s.slo_capacity_output_tokens_per_s_per_gpu)},
                 {"kv_preemptions", s.kv_preemptions},
-                {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)}};
+                {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)},
+                {"cost_usd", r(s.cost_usd)}};
 }
 
 }  // namespace
@@ -160,20 +163,28 @@ nlohmann::ordered_json to_json(const Report& rep) {
                               {"preemptions", u.preemptions},
                               {"backfilled_jobs", u.backfilled_jobs}};
     const auto& c = rep.cost;
-    Json breakdown = Json::object();
-    for (const auto& [k, v] : c.capex_breakdown_usd) breakdown[k] = r(v);
+    auto by_class = [](const std::map<std::string, double>& values) {
+        Json out = Json::object();
+        for (const auto& [k, v] : values) out[k] = r(v);
+        return out;
+    };
     out["cost"] = Json{{"capex_usd", r(c.capex_usd)},
-                       {"capex_breakdown_usd", std::move(breakdown)},
+                       {"capex_breakdown_usd", by_class(c.capex_breakdown_usd)},
                        {"depreciation_usd", r(c.depreciation_usd)},
+                       {"depreciation_breakdown_usd", by_class(c.depreciation_breakdown_usd)},
                        {"energy_cost_usd", r(c.energy_cost_usd)},
+                       {"energy_usd_per_kwh_avg", r(c.energy_usd_per_kwh_avg)},
                        {"maintenance_usd", r(c.maintenance_usd)},
                        {"staff_usd", r(c.staff_usd)},
+                       {"colocation_usd", r(c.colocation_usd)},
                        {"opex_usd", r(c.opex_usd)},
                        {"tco_usd", r(c.tco_usd)},
                        {"tco_annualized_usd", r(c.tco_annualized_usd)},
                        {"usd_per_gpu_hour", r(c.usd_per_gpu_hour)},
                        {"usd_per_allocated_gpu_hour", r(c.usd_per_allocated_gpu_hour)},
-                       {"usd_per_million_tokens", r(c.usd_per_million_tokens)}};
+                       {"usd_per_busy_gpu_hour", r(c.usd_per_busy_gpu_hour)},
+                       {"usd_per_million_tokens", r(c.usd_per_million_tokens)},
+                       {"usd_per_million_inference_tokens", r(c.usd_per_million_inference_tokens)}};
     const auto& d = rep.deployment;
     out["deployment"] = Json{{"racks", d.racks},
                              {"first_rack_in_service_hours", optional_hours(d.first_rack_in_service_hours)},

@@ -69,18 +69,20 @@ void write_table(const Report& rep, std::ostream& out) {
         for (const auto& t : rep.throughput.training)
             rows.push_back({t.name, t.model, t.rack, std::to_string(t.gpus), num(t.step_time_s), num(t.tokens_per_s),
                             pct(t.mfu), pct(t.communication_share), pct(t.goodput),
-                            t.completion_hours ? num(*t.completion_hours) : "-"});
+                            t.completion_hours ? num(*t.completion_hours) : "-", money(t.cost_usd)});
         out << "  training jobs:\n";
-        table(out, {"job", "model", "rack", "GPUs", "step s", "tokens/s", "MFU", "comm", "goodput", "done h"}, rows);
+        table(out, {"job", "model", "rack", "GPUs", "step s", "tokens/s", "MFU", "comm", "goodput", "done h", "cost"},
+              rows);
     }
     if (!rep.throughput.inference.empty()) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& s : rep.throughput.inference)
             rows.push_back({s.name, s.model, std::to_string(s.gpus), num(s.output_tokens_per_s), pct(s.utilization),
                             num(s.ttft_p50_s * 1e3), num(s.ttft_p99_s * 1e3), num(s.tpot_p50_s * 1e3),
-                            num(s.tpot_p99_s * 1e3), pct(s.slo_attainment)});
+                            num(s.tpot_p99_s * 1e3), pct(s.slo_attainment), money(s.cost_usd)});
         out << "  inference services:\n";
-        table(out, {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO"},
+        table(out,
+              {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO", "cost"},
               rows);
     }
 
@@ -139,13 +141,23 @@ void write_table(const Report& rep, std::ostream& out) {
 
     const auto& c = rep.cost;
     heading(out, "Cost");
-    row(out, "capex", money(c.capex_usd));
-    for (const auto& [k, v] : c.capex_breakdown_usd) row(out, "  " + k, money(v));
-    row(out, "depreciation (period)", money(c.depreciation_usd));
-    row(out, "opex (period): energy / other", fmt::format("{} / {}", money(c.energy_cost_usd), money(c.maintenance_usd + c.staff_usd)));
+    row(out, "capex, charged in the period", fmt::format("{}, {}", money(c.capex_usd), money(c.depreciation_usd)));
+    for (const auto& [k, v] : c.capex_breakdown_usd) {
+        const auto charged = c.depreciation_breakdown_usd.find(k);
+        row(out, "  " + k,
+            fmt::format("{}, {}", money(v), money(charged != c.depreciation_breakdown_usd.end() ? charged->second : 0.0)));
+    }
+    row(out, "energy (period), average price",
+        fmt::format("{}, {:.4f} USD/kWh", money(c.energy_cost_usd), c.energy_usd_per_kwh_avg));
+    row(out, "opex (period): colocation / other",
+        fmt::format("{} / {}", money(c.colocation_usd), money(c.maintenance_usd + c.staff_usd)));
     row(out, "TCO (period) / annualized", fmt::format("{} / {}", money(c.tco_usd), money(c.tco_annualized_usd)));
     row(out, "USD per GPU-hour", fmt::format("{:.2f}", c.usd_per_gpu_hour));
+    row(out, "  per allocated / busy GPU-hour",
+        fmt::format("{:.2f} / {:.2f}", c.usd_per_allocated_gpu_hour, c.usd_per_busy_gpu_hour));
     row(out, "USD per million tokens", fmt::format("{:.3f}", c.usd_per_million_tokens));
+    if (c.usd_per_million_inference_tokens > 0)
+        row(out, "  inference only", fmt::format("{:.3f}", c.usd_per_million_inference_tokens));
 }
 
 }  // namespace factorysim::report

@@ -3,9 +3,6 @@
 // GPUs), all reported together, then conversion into plain structs with units converted.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +17,8 @@
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "scenario/hourly_csv.hpp"
+#include "scenario/tariff_reader.hpp"
 
 namespace factorysim::scenario {
 namespace {
@@ -279,59 +278,14 @@ private:
     std::map<std::string, std::string> pod_rack_type_;
 };
 
-// Reads the hourly temperature column of a weather CSV. Every problem names the file, the
-// line and the column; the scenario pointer is /site/ambient/path.
-std::vector<double> read_weather_csv(const std::string& path, const std::string& column, const std::string& file) {
-    constexpr const char* at = "/site/ambient/path";
-    auto fail = [&](const std::string& message) -> std::vector<double> {
-        throw InputError(file, {{at, fmt::format("{}: {}", path, message)}});
-    };
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return fail("cannot read the file: " + ec.message());
-    if (size > (64u << 20)) return fail(fmt::format("the file is {} bytes, more than the 64 MiB limit", size));
-    std::ifstream in(path);
-    if (!in) return fail("cannot open the file");
-    std::string line;
-    if (!std::getline(in, line)) return fail("the file is empty; expected a header row naming a \"" + column + "\" column");
-    auto split = [](const std::string& text) {
-        std::vector<std::string> cells;
-        std::string cell;
-        std::istringstream stream(text);
-        while (std::getline(stream, cell, ',')) {
-            while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
-            while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
-            cells.push_back(cell);
-        }
-        return cells;
-    };
-    const auto header = split(line);
-    const auto it = std::find(header.begin(), header.end(), column);
-    if (it == header.end()) return fail(fmt::format("line 1: no column \"{}\" in the header ({})", column, join(header)));
-    const auto index = static_cast<std::size_t>(it - header.begin());
-    std::vector<double> values;
-    for (std::size_t number = 2; std::getline(in, line); ++number) {
-        if (line.empty() || line == "\r") continue;
-        const auto cells = split(line);
-        if (index >= cells.size()) return fail(fmt::format("line {}: no value in column \"{}\"", number, column));
-        char* end = nullptr;
-        const double v = std::strtod(cells[index].c_str(), &end);
-        if (cells[index].empty() || *end != '\0' || !std::isfinite(v) || v < -90 || v > 70)
-            return fail(fmt::format("line {}: expected a temperature in [-90, 70] degC, found \"{}\"", number, cells[index]));
-        values.push_back(v);
-    }
-    if (values.empty()) return fail("no data rows after the header");
-    return values;
-}
-
 Ambient read_ambient(const json& a, const std::string& file) {
     Ambient out;
     if (a.at("type") == "csv") {
         out.kind = Ambient::Kind::Hourly;
-        std::filesystem::path path(a.at("path").get<std::string>());
-        if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
-        out.source = path.string();
-        out.hourly_c = read_weather_csv(out.source, a.at("column").get<std::string>(), file);
+        out.source = resolve_beside(a.at("path").get<std::string>(), file);
+        out.hourly_c = read_hourly_csv(
+            out.source, {"/site/ambient/path", a.at("column").get<std::string>(), -90.0, 70.0, "a temperature", "degC"},
+            file);
     } else if (a.at("type") == "constant") {
         out.kind = Ambient::Kind::Constant;
         out.temp_c = a.at("temp_c").get<double>();
@@ -456,7 +410,33 @@ InferenceWorkload read_inference(const json& w) {
     return s;
 }
 
-Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
+Cost read_cost(const json& c) {
+    Cost out;
+    out.rack_price_usd = c.at("rack_price_usd").get<double>();
+    out.network_fraction = c.at("network_fraction").get<double>();
+    out.storage_usd_per_gpu = c.at("storage_usd_per_gpu").get<double>();
+    out.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
+    out.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();
+    out.installation_fraction = c.at("installation_fraction").get<double>();
+    out.it_depreciation_years = c.at("it_depreciation_years").get<double>();
+    out.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
+    // A class without its own life takes its group's: IT or facility.
+    const auto& lives = c.at("depreciation_years");
+    const double it = out.it_depreciation_years, facility = out.facility_depreciation_years;
+    out.lives.racks_years = lives.value("racks", it);
+    out.lives.network_years = lives.value("network", it);
+    out.lives.storage_years = lives.value("storage", it);
+    out.lives.installation_years = lives.value("installation", it);
+    out.lives.facility_years = lives.value("facility", facility);
+    out.lives.cooling_years = lives.value("cooling", facility);
+    out.financing_rate_per_year = c.at("financing").at("rate_per_year").get<double>();
+    out.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
+    out.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    out.colocation_usd_per_kw_month = c.at("colocation_usd_per_kw_month").get<double>();
+    return out;
+}
+
+Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff tariff) {
     Scenario s;
     s.file = file;
     s.name = doc.at("name").get<std::string>();
@@ -468,6 +448,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.site.ambient = read_ambient(site.at("ambient"), file);
     s.site.power_cap_mw = site.at("power_cap_mw").get<double>();
     s.site.electricity_usd_per_kwh = site.at("electricity_usd_per_kwh").get<double>();
+    s.site.tariff = std::move(tariff);
     for (const auto& p : doc.at("pods"))
         s.pods.push_back({p.at("name").get<std::string>(), p.at("rack").get<std::string>(), p.at("racks").get<int>()});
     const auto& f = doc.at("fabric");
@@ -493,16 +474,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat) {
     s.failures.software_mtbf_hours = fl.at("software_mtbf_hours").get<double>();
     s.failures.nvlink_switch_mtbf_hours = fl.at("nvlink_switch_mtbf_hours").get<double>();
     s.failures.repair_hours = fl.at("repair_hours").get<double>();
-    const auto& c = doc.at("cost");
-    s.cost.rack_price_usd = c.at("rack_price_usd").get<double>();
-    s.cost.network_fraction = c.at("network_fraction").get<double>();
-    s.cost.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
-    s.cost.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();
-    s.cost.installation_fraction = c.at("installation_fraction").get<double>();
-    s.cost.it_depreciation_years = c.at("it_depreciation_years").get<double>();
-    s.cost.facility_depreciation_years = c.at("facility_depreciation_years").get<double>();
-    s.cost.maintenance_fraction_per_year = c.at("maintenance_fraction_per_year").get<double>();
-    s.cost.staff_usd_per_year = c.at("staff_usd_per_year").get<double>();
+    s.cost = read_cost(doc.at("cost"));
     const auto& d = doc.at("deployment");
     s.deployment.racks_per_day = d.at("racks_per_day").get<double>();
     s.deployment.start_hours = d.at("start_hours").get<double>();
@@ -552,6 +524,9 @@ void expand_job_arrivals(json& doc, std::vector<Diagnostic>& problems) {
 Scenario scenario_from_json(json document, const std::string& file, const LoadOptions& options) {
     for (const auto& assignment : options.overrides) set_by_pointer(document, assignment);
     if (options.seed) document["seed"] = *options.seed;
+    // Known before defaults fill it in: a flat price written beside another tariff would be ignored.
+    const bool flat_price_written = document.is_object() && document.contains("site") &&
+                                    document["site"].is_object() && document["site"].contains("electricity_usd_per_kwh");
     const Schema custom = options.registry ? scenario_schema(*options.registry) : Schema{};
     const Schema& schema = options.registry ? custom : scenario_schema();
     apply_defaults(document, schema);
@@ -567,9 +542,11 @@ Scenario scenario_from_json(json document, const std::string& file, const LoadOp
     catalog::Catalog cat = catalog::Catalog::builtin();
     for (const auto& extra : options.catalog_files) cat.add_json(load_json_file(extra), extra);
     if (document.contains("catalog")) add_scenario_catalog(cat, document.at("catalog"), file, problems);
-    if (problems.empty()) Resolver(document, cat, problems).check();
+    const bool catalog_read = problems.empty();  // the names below resolve against it
+    Tariff tariff = read_tariff(document.at("site"), file, flat_price_written, problems);
+    if (catalog_read) Resolver(document, cat, problems).check();
     if (!problems.empty()) throw InputError(file, std::move(problems));
-    return convert(std::move(document), file, std::move(cat));
+    return convert(std::move(document), file, std::move(cat), std::move(tariff));
 }
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {

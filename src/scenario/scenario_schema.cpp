@@ -25,6 +25,43 @@ Schema precision_key(std::string description, std::string default_value) {
                        std::move(default_value));
 }
 
+// The price of facility energy over time; the energy cost is the exact integral of facility
+// power x price (docs/models/cost.md#tariffs).
+Schema tariff_schema() {
+    Schema flat = default_variant(
+        object_variant("flat", "One price at all times: site.electricity_usd_per_kwh", {}));
+    Schema period = object(
+        "One period: [from_hour, to_hour) of the days it applies to",
+        {{"from_hour", number("Start, hour of the day", "h", 0, 24).with_maximum(24, true)},
+         {"to_hour", number("End, hour of the day (exclusive); below from_hour the period runs past midnight "
+                            "(22 to 6)",
+                            "h", 0, 24)
+                         .with_minimum(0, true)},
+         {"days", enumeration("Days it applies to (weekend: Saturday and Sunday)", {"all", "weekday", "weekend"},
+                              "all")},
+         {"usd_per_kwh", number("Price in the period", "USD/kWh", 0, 10)}},
+        {"from_hour", "to_hour", "usd_per_kwh"});
+    Schema time_of_use = object_variant(
+        "time_of_use",
+        "Prices by hour of the day, optionally different on weekdays and weekends. The periods must cover "
+        "every hour of every day exactly once. Simulated time zero is midnight at the start of start_day",
+        {{"periods", array("Periods", std::move(period), 1, 96)},
+         {"start_day",
+          enumeration("Day of the week at simulated time zero",
+                      {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}, "monday")}},
+        {"periods"});
+    Schema csv = object_variant(
+        "csv",
+        "Hourly prices from a CSV file with a header row (e.g. `hour,usd_per_kwh` from a day-ahead market): "
+        "row i is the price of hour i of the run; a run longer than the file wraps around to its start. "
+        "Prices in [-10, 10] USD/kWh (wholesale prices can be negative)",
+        {{"path", string("CSV file; a relative path is relative to the scenario file")},
+         {"column", string("Column holding the price in USD/kWh", "usd_per_kwh")}},
+        {"path"});
+    return discriminated("Electricity tariff: flat, time of use, or hourly prices from a file",
+                         {std::move(flat), std::move(time_of_use), std::move(csv)});
+}
+
 Schema site_schema() {
     Schema constant = default_variant(object_variant(
         "constant", "The same outdoor dry-bulb temperature all the time",
@@ -56,9 +93,10 @@ Schema site_schema() {
           number("Facility power limit; the GPUs are power-capped uniformly to stay under it (0 = no cap)", "MW",
                  0, 1e5, 0)},
          {"electricity_usd_per_kwh",
-          number("Flat electricity tariff. Default: US industrial average 2023, 8.06 c/kWh (EIA, "
-                 "https://www.statista.com/statistics/190680/)",
-                 "USD/kWh", 0, 10, 0.0806)}});
+          number("Flat electricity tariff (used when tariff.type is flat). Default: US industrial average 2023, "
+                 "8.06 c/kWh (EIA, https://www.statista.com/statistics/190680/)",
+                 "USD/kWh", 0, 10, 0.0806)},
+         {"tariff", tariff_schema().with_default(nlohmann::json::object())}});
 }
 
 Schema pod_schema() {
@@ -239,6 +277,10 @@ Schema cost_schema() {
           number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % vs GPUs 39 % of a 35 B "
                  "USD/GW build, about 1/3; Morgan Stanley 0.30-0.40)",
                  "", 0, 2, 0.33)},
+         {"storage_usd_per_gpu",
+          number("Storage (file and object systems outside the racks) per installed GPU. Bernstein: storage 1-1.5 "
+                 "% of a 5.9 M USD all-in GB200 NVL72 rack, 1.25 % / 72 GPUs = 1,024 USD; estimate",
+                 "USD", 0, 1e6, 1000)},
          {"facility_usd_per_mw",
           number("Facility (shell, power, mechanical) per MW of critical IT at full load (build.inc 2025: 10.7 M "
                  "USD/MW)",
@@ -247,11 +289,39 @@ Schema cost_schema() {
           number("Extra cooling plant per MW of critical IT (0: included in the facility figure)", "USD/MW", 0, 1e9,
                  0)},
          {"installation_fraction", number("Installation and commissioning, fraction of rack capex", "", 0, 1, 0.02)},
-         {"it_depreciation_years", number("Straight-line life of IT (racks, network)", "years", 1, 30, 5)},
-         {"facility_depreciation_years", number("Straight-line life of the facility", "years", 1, 60, 20)},
+         {"it_depreciation_years",
+          number("Life of IT (racks, network, storage, installation) unless depreciation_years gives a class its "
+                 "own. Amazon: servers and networking 5 years from 2025; Microsoft, Alphabet: 6",
+                 "years", 1, 30, 5)},
+         {"facility_depreciation_years",
+          number("Life of the facility and the cooling plant unless depreciation_years gives a class its own "
+                 "(estimate)",
+                 "years", 1, 60, 20)},
+         {"depreciation_years",
+          object("Life of each asset class; a class left out takes it_depreciation_years (racks, network, "
+                 "storage, installation) or facility_depreciation_years (facility, cooling)",
+                 {{"racks", number("Racks (GPUs, trays, NVLink switches); default it_depreciation_years", "years",
+                                   1, 60)},
+                  {"network", number("Scale-out network; default it_depreciation_years", "years", 1, 60)},
+                  {"storage", number("Storage; default it_depreciation_years", "years", 1, 60)},
+                  {"installation",
+                   number("Installation and commissioning; default it_depreciation_years", "years", 1, 60)},
+                  {"facility", number("Facility; default facility_depreciation_years", "years", 1, 60)},
+                  {"cooling", number("Extra cooling plant; default facility_depreciation_years", "years", 1, 60)}})
+              .with_default(nlohmann::json::object())},
+         {"financing",
+          object("Cost of capital. 0: straight-line depreciation, capex / life per year. Above 0: each class is "
+                 "paid off as an annuity, capex x r (1+r)^n / ((1+r)^n - 1) per year over its life n",
+                 {{"rate_per_year", number("Interest rate or WACC, e.g. 0.08 (estimate)", "1/year", 0, 1, 0)}})
+              .with_default(nlohmann::json::object())},
          {"maintenance_fraction_per_year",
           number("Maintenance per year as a fraction of IT capex (estimate)", "", 0, 1, 0.03)},
-         {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)}});
+         {"staff_usd_per_year", number("Operations staff cost per year", "USD/year", 0, 1e10, 0)},
+         {"colocation_usd_per_kw_month",
+          number("Leased space and power capacity per kW of critical IT (full-load rack power) per month of 730 "
+                 "h; 0: owner-built. CBRE: North American average asking rate 163.44 USD/kW-month in 2023. With "
+                 "a lease, set facility_usd_per_mw to 0",
+                 "USD/(kW month)", 0, 1e4, 0)}});
 }
 
 Schema build_scenario_schema(const models::ModelRegistry& registry) {

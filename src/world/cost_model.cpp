@@ -1,18 +1,19 @@
 #include "world/cost_model.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "factorysim/models/rack_power.hpp"
+#include "world/capital_charge.hpp"
 
 namespace factorysim::world {
 
-report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Site& site,
-                                 const std::vector<const catalog::RackSpec*>& racks, double hours,
-                                 double facility_energy_mwh, const report::UtilizationSection& utilization,
-                                 double tokens, std::set<std::string>& warnings) {
+report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& in, std::set<std::string>& warnings) {
     report::CostSection c;
     double rack_capex = 0.0, critical_mw = 0.0;
-    for (const auto* r : racks) {
+    int gpus = 0;
+    for (const auto* r : in.racks) {
         if (cost.rack_price_usd > 0.0) {
             rack_capex += cost.rack_price_usd;
         } else if (r->price_usd) {
@@ -21,32 +22,58 @@ report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Sit
             warnings.insert(fmt::format("no catalog price for {}; set cost.rack_price_usd", r->name));
         }
         critical_mw += models::full_load_power_kw(*r) / 1e3;
+        gpus += r->gpu_count();
     }
     const double network = cost.network_fraction * rack_capex;
+    const double storage = cost.storage_usd_per_gpu * gpus;
     const double installation = cost.installation_fraction * rack_capex;
     const double facility = cost.facility_usd_per_mw * critical_mw;
     const double cooling = cost.cooling_usd_per_mw * critical_mw;
     c.capex_breakdown_usd = {{"racks", rack_capex},
                              {"network", network},
+                             {"storage", storage},
                              {"installation", installation},
                              {"facility", facility},
                              {"cooling", cooling}};
-    const double it_capex = rack_capex + network + installation;
+    const double it_capex = rack_capex + network + storage + installation;
     c.capex_usd = it_capex + facility + cooling;
-    const double years = hours / 8760.0;
-    c.depreciation_usd = it_capex / cost.it_depreciation_years * years +
-                         (facility + cooling) / cost.facility_depreciation_years * years;
-    c.energy_cost_usd = facility_energy_mwh * 1e3 * site.electricity_usd_per_kwh;
+
+    const double years = in.hours / 8760.0;
+    const std::map<std::string, double> life_years = {{"racks", cost.lives.racks_years},
+                                                      {"network", cost.lives.network_years},
+                                                      {"storage", cost.lives.storage_years},
+                                                      {"installation", cost.lives.installation_years},
+                                                      {"facility", cost.lives.facility_years},
+                                                      {"cooling", cost.lives.cooling_years}};
+    for (const auto& [asset, capex] : c.capex_breakdown_usd) {
+        const double charge = capital_charge_usd(capex, life_years.at(asset), cost.financing_rate_per_year, years);
+        c.depreciation_breakdown_usd[asset] = charge;
+        c.depreciation_usd += charge;
+    }
+
+    c.energy_cost_usd = in.energy_cost_usd;
+    c.energy_usd_per_kwh_avg = in.facility_energy_mwh > 0 ? in.energy_cost_usd / (in.facility_energy_mwh * 1e3) : 0.0;
     c.maintenance_usd = cost.maintenance_fraction_per_year * it_capex * years;
     c.staff_usd = cost.staff_usd_per_year * years;
-    c.opex_usd = c.energy_cost_usd + c.maintenance_usd + c.staff_usd;
+    c.colocation_usd = cost.colocation_usd_per_kw_month * critical_mw * 1e3 * years * 12.0;
+    c.opex_usd = c.energy_cost_usd + c.maintenance_usd + c.staff_usd + c.colocation_usd;
     c.tco_usd = c.depreciation_usd + c.opex_usd;
     c.tco_annualized_usd = years > 0 ? c.tco_usd / years : 0.0;
-    c.usd_per_gpu_hour = utilization.gpu_hours > 0 ? c.tco_usd / utilization.gpu_hours : 0.0;
-    c.usd_per_allocated_gpu_hour =
-        utilization.allocated_gpu_hours > 0 ? c.tco_usd / utilization.allocated_gpu_hours : 0.0;
-    c.usd_per_million_tokens = tokens > 0 ? c.tco_usd / tokens * 1e6 : 0.0;
+
+    const auto& u = in.utilization;
+    c.usd_per_gpu_hour = u.gpu_hours > 0 ? c.tco_usd / u.gpu_hours : 0.0;
+    c.usd_per_allocated_gpu_hour = u.allocated_gpu_hours > 0 ? c.tco_usd / u.allocated_gpu_hours : 0.0;
+    c.usd_per_busy_gpu_hour = u.busy_gpu_hours > 0 ? c.tco_usd / u.busy_gpu_hours : 0.0;
+    c.usd_per_million_tokens = in.tokens > 0 ? c.tco_usd / in.tokens * 1e6 : 0.0;
+    c.usd_per_million_inference_tokens =
+        in.inference_tokens > 0
+            ? workload_cost_usd(c, in.inference_allocated_gpu_hours) / in.inference_tokens * 1e6
+            : 0.0;
     return c;
+}
+
+double workload_cost_usd(const report::CostSection& cost, double allocated_gpu_hours) {
+    return cost.usd_per_allocated_gpu_hour * allocated_gpu_hours;
 }
 
 }  // namespace factorysim::world

@@ -1,9 +1,10 @@
 // Owner economics over the simulated period (docs/models/cost.md):
-//   capex        = racks + network + installation + facility + cooling plant
-//   depreciation = (racks + network + installation) / L_it * years
-//                + (facility + cooling) / L_facility * years      (straight line)
-//   opex         = energy MWh * 1000 * tariff + maintenance * IT capex * years + staff * years
-//   TCO          = depreciation + opex;   $/GPU-hour = TCO / installed GPU-hours
+//   capex        = racks + network + storage + installation + facility + cooling plant
+//   capital      = sum over asset classes of capex x CRF(r, life) x years   (1/life at r = 0)
+//   opex         = integral of facility power x tariff + maintenance x IT capex x years
+//                + staff x years + colocation x critical kW x months
+//   TCO          = capital + opex;   $/GPU-hour = TCO / installed GPU-hours
+// Workloads share the TCO by the GPU-hours they held (workload_cost_usd).
 #pragma once
 
 #include <set>
@@ -15,9 +16,21 @@
 
 namespace factorysim::world {
 
-report::CostSection compute_cost(const scenario::Cost& cost, const scenario::Site& site,
-                                 const std::vector<const catalog::RackSpec*>& racks, double hours,
-                                 double facility_energy_mwh, const report::UtilizationSection& utilization,
-                                 double tokens, std::set<std::string>& warnings);
+struct CostInputs {
+    std::vector<const catalog::RackSpec*> racks;  // every installed rack, used or not
+    double hours = 0.0;                           // simulated
+    double energy_cost_usd = 0.0;                 // EnergyCostMeter: facility power x tariff
+    double facility_energy_mwh = 0.0;
+    report::UtilizationSection utilization;
+    double tokens = 0.0;                          // training + inference input and output
+    double inference_tokens = 0.0;                // inference input and output
+    double inference_allocated_gpu_hours = 0.0;   // held by the inference services
+};
+
+report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& in, std::set<std::string>& warnings);
+
+// A workload's share of the TCO: the GPU-hours it held x usd_per_allocated_gpu_hour, so
+// the workloads together carry the whole TCO, idle capacity included.
+double workload_cost_usd(const report::CostSection& cost, double allocated_gpu_hours);
 
 }  // namespace factorysim::world

@@ -27,6 +27,7 @@
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
 #include "world/fabric_state.hpp"
+#include "world/energy_cost_meter.hpp"
 #include "world/latency_mixture.hpp"
 #include "world/service_state.hpp"
 #include "world/training_state.hpp"
@@ -85,6 +86,7 @@ struct Claim {
     std::vector<std::pair<int, int>> racks_used;  // (rack, GPUs)
     Time placed_at;
     double energy_j = 0.0;  // its share of its racks' energy, by GPUs
+    metrics::TimeWeightedAverage allocated_gpus;  // GPUs held: its share of the TCO
 };
 
 class World {
@@ -166,6 +168,11 @@ private:
             s_.horizon.hours() > static_cast<double>(s_.site.ambient.hourly_c.size()))
             warnings_.insert(fmt::format("the weather file {} has {} hours; the run wraps around to its start",
                                          s_.site.ambient.source, s_.site.ambient.hourly_c.size()));
+        const auto& tariff = s_.site.tariff;
+        if (tariff.kind == scenario::Tariff::Kind::Hourly &&
+            s_.horizon.hours() > static_cast<double>(tariff.hourly_usd_per_kwh.size()))
+            warnings_.insert(fmt::format("the tariff file {} has {} hours; the run wraps around to its start",
+                                         tariff.source, tariff.hourly_usd_per_kwh.size()));
         total_gpus_ = 0;
         for (const auto& r : racks_) total_gpus_ += r.spec->gpu_count();
     }
@@ -971,12 +978,17 @@ private:
         }
         schedule_crossings();
         double busy = 0, allocated = 0, throttled = 0;
+        claim_allocated_.assign(claims_.size(), 0.0);
         for (const auto& r : racks_) {
             const int g = r.spec->gpu_count();
             busy += r.utilisation * g;
-            for (const auto& [id, n] : r.allocations) allocated += n;
+            for (const auto& [id, n] : r.allocations) {
+                allocated += n;
+                claim_allocated_[static_cast<std::size_t>(id)] += n;
+            }
             if (r.throttled && r.clock < 1.0 - 1e-12) throttled += g;
         }
+        for (std::size_t i = 0; i < claims_.size(); ++i) claims_[i].allocated_gpus.set(now, claim_allocated_[i]);
         if (throttled > 0)
             warnings_.insert("GPUs throttled to stay under the throttle temperature (see thermal.throttled_gpu_hours)");
         // Workloads follow the clocks of their racks.
@@ -993,6 +1005,7 @@ private:
         }
         it_w_.set(now, it);
         facility_w_.set(now, plant.facility_w);
+        energy_cost_.set(now, plant.facility_w);
         cooling_w_.set(now, plant.cooling_w);
         loss_w_.set(now, plant.distribution_loss_w);
         ambient_c_.set(now, ambient);
@@ -1025,6 +1038,28 @@ private:
         for (const auto& c : claims_)
             if (c.queued && !c.placed && !c.done) ++n;
         return n;
+    }
+
+    // The cost section, and each workload's share of the TCO by the GPU-hours it held.
+    void assign_costs(Time end, double training_tokens, double inference_tokens) {
+        auto& rep = report_;
+        CostInputs in;
+        for (const auto& r : racks_) in.racks.push_back(r.spec);
+        in.hours = end.hours();
+        in.energy_cost_usd = energy_cost_.cost_usd(end);
+        in.facility_energy_mwh = rep.power.energy_mwh;
+        in.utilization = rep.utilization;
+        in.tokens = training_tokens + inference_tokens;
+        in.inference_tokens = inference_tokens;
+        for (const auto& c : claims_)
+            if (!c.training) in.inference_allocated_gpu_hours += c.allocated_gpus.integral_seconds(end) / 3600.0;
+        rep.cost = compute_cost(s_.cost, in, warnings_);
+        for (const auto& c : claims_) {
+            const double cost_usd = workload_cost_usd(rep.cost, c.allocated_gpus.integral_seconds(end) / 3600.0);
+            auto& entry = c.training ? rep.throughput.training[static_cast<std::size_t>(c.index)].cost_usd
+                                     : rep.throughput.inference[static_cast<std::size_t>(c.index)].cost_usd;
+            entry = cost_usd;
+        }
     }
 
     // ---------------------------------------------------------------- observation
@@ -1135,10 +1170,7 @@ private:
         u.preemptions = preemptions_;
         u.backfilled_jobs = backfilled_;
 
-        std::vector<const catalog::RackSpec*> specs;
-        for (const auto& r : racks_) specs.push_back(r.spec);
-        rep.cost = compute_cost(s_.cost, s_.site, specs, hours, p.energy_mwh, u, training_tokens + inference_tokens,
-                                warnings_);
+        assign_costs(end, training_tokens, inference_tokens);
         auto& dep = rep.deployment;
         dep.racks = static_cast<int>(racks_.size());
         bool all_joined = true;
@@ -1188,12 +1220,14 @@ private:
     std::vector<PowerGroup> power_groups_;  // racks that draw the same power (build_power_groups)
     std::vector<int> rack_group_;           // per rack: its group, -1 if not installed
     std::vector<double> claim_utilisation_;  // update_utilisations' scratch
+    std::vector<double> claim_allocated_;    // refresh_power's scratch: GPUs held per claim
     std::optional<Time> first_placement_;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();
     std::set<std::string> warnings_;
     metrics::TimeWeightedAverage it_w_, facility_w_, cooling_w_, loss_w_, ambient_c_, supply_c_,
         free_cooling_, water_l_per_s_, capped_, busy_gpus_, allocated_gpus_, throttled_gpus_, jobs_waiting_;
+    EnergyCostMeter energy_cost_{TariffSchedule(s_.site)};  // facility power x tariff, exactly
     report::Report report_;
 };
 

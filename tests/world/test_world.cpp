@@ -281,7 +281,7 @@ TEST_CASE("world: a weather CSV drives the plant hour by hour") {
         out << "temp_c\n12\nwarm\n";
     }
     doc["site"]["ambient"].erase("column");
-    CHECK_THROWS_WITH(run(doc), Catch::Contains("line 3: expected a temperature in [-90, 70] degC, found \"warm\""));
+    CHECK_THROWS_WITH(run(doc), Catch::Contains("line 3, column \"temp_c\": expected a temperature in [-90, 70] degC, found \"warm\""));
     std::remove(path.c_str());
 }
 

@@ -60,6 +60,7 @@ struct TrainingJobReport {
     double checkpoint_write_s = 0.0;   // one checkpoint write
     double scale_out_gb_per_step_per_gpu = 0.0;  // through each GPU's NIC per step
     double scale_out_share = 1.0;      // NIC bandwidth granted by the flow-level fabric (1 with the analytical one)
+    double cost_usd = 0.0;             // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
 struct InferenceServiceReport {
@@ -87,6 +88,7 @@ struct InferenceServiceReport {
     double slo_capacity_requests_per_s = 0.0;
     double slo_capacity_output_tokens_per_s_per_gpu = 0.0;
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
+    double cost_usd = 0.0;                 // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
 struct ThroughputSection {
@@ -149,17 +151,23 @@ struct UtilizationSection {
 
 struct CostSection {
     double capex_usd = 0.0;
-    std::map<std::string, double> capex_breakdown_usd;  // racks, network, facility, cooling, installation
-    double depreciation_usd = 0.0;       // capex charged to the simulated period
-    double energy_cost_usd = 0.0;
+    // racks, network, storage, installation, facility, cooling
+    std::map<std::string, double> capex_breakdown_usd;
+    double depreciation_usd = 0.0;       // capital charge of the simulated period (straight line or annuity)
+    std::map<std::string, double> depreciation_breakdown_usd;  // the same by asset class
+    double energy_cost_usd = 0.0;        // integral of facility power x tariff
+    double energy_usd_per_kwh_avg = 0.0; // energy cost / facility energy
     double maintenance_usd = 0.0;
     double staff_usd = 0.0;
-    double opex_usd = 0.0;               // energy + maintenance + staff over the simulated period
+    double colocation_usd = 0.0;         // leased space and power capacity
+    double opex_usd = 0.0;               // energy + maintenance + staff + colocation over the simulated period
     double tco_usd = 0.0;                // depreciation + opex over the simulated period
     double tco_annualized_usd = 0.0;     // tco scaled to one year
     double usd_per_gpu_hour = 0.0;       // tco / installed GPU-hours
     double usd_per_allocated_gpu_hour = 0.0;
+    double usd_per_busy_gpu_hour = 0.0;  // tco / utilisation-weighted GPU-hours
     double usd_per_million_tokens = 0.0; // tco / all tokens (training + inference), 0 if none
+    double usd_per_million_inference_tokens = 0.0;  // services' TCO share / their tokens, 0 if none
 };
 
 struct DeploymentSection {

@@ -39,10 +39,31 @@ struct Ambient {
     std::string source;               // csv: the file read
 };
 
+// One time-of-use period: [from_hour, to_hour) of the days it applies to. A period whose
+// to_hour is below its from_hour runs past midnight (22 -> 6).
+struct TariffPeriod {
+    enum class Days { All, Weekday, Weekend };
+    double from_hour = 0.0;
+    double to_hour = 24.0;
+    Days days = Days::All;
+    double usd_per_kwh = 0.0;
+};
+
+// The price of facility energy over simulated time (docs/models/cost.md#tariffs).
+struct Tariff {
+    enum class Kind { Flat, TimeOfUse, Hourly };
+    Kind kind = Kind::Flat;                // flat: Site::electricity_usd_per_kwh
+    std::vector<TariffPeriod> periods;     // time of use: cover every hour of every day once
+    int start_day_of_week = 0;             // time of use: day at simulated time zero, 0 = Monday
+    std::vector<double> hourly_usd_per_kwh;  // csv: hour i of the run, wrapping around
+    std::string source;                    // csv: the file read
+};
+
 struct Site {
     Ambient ambient;
     double power_cap_mw = 0.0;  // 0 = no cap
     double electricity_usd_per_kwh = 0.0;
+    Tariff tariff;
 };
 
 struct Pod {
@@ -164,16 +185,32 @@ struct Scheduler {
     std::string policy = "fifo";  // "fifo", "first_fit", "priority"
 };
 
+// Life of each asset class, years; the loader fills the classes the scenario leaves out
+// from it_depreciation_years (racks, network, storage, installation) or
+// facility_depreciation_years (facility, cooling).
+struct AssetLives {
+    double racks_years = 0.0;
+    double network_years = 0.0;
+    double storage_years = 0.0;
+    double installation_years = 0.0;
+    double facility_years = 0.0;
+    double cooling_years = 0.0;
+};
+
 struct Cost {
     double rack_price_usd = 0.0;          // 0 = the catalog price of each rack type
     double network_fraction = 0.0;        // network capex as a fraction of rack capex
+    double storage_usd_per_gpu = 0.0;     // storage capex per installed GPU
     double facility_usd_per_mw = 0.0;     // per MW of critical IT (full-load rack power)
     double cooling_usd_per_mw = 0.0;      // cooling plant per MW of critical IT
     double installation_fraction = 0.0;   // of rack capex
     double it_depreciation_years = 0.0;
     double facility_depreciation_years = 0.0;
-    double maintenance_fraction_per_year = 0.0;  // of capex
+    AssetLives lives;                     // per class, resolved
+    double financing_rate_per_year = 0.0;  // > 0: capital-recovery annuity instead of straight line
+    double maintenance_fraction_per_year = 0.0;  // of IT capex
     double staff_usd_per_year = 0.0;
+    double colocation_usd_per_kw_month = 0.0;  // space and power capacity per kW of critical IT
 };
 
 struct Deployment {

@@ -1,0 +1,79 @@
+#include "scenario/hourly_csv.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "factorysim/scenario/schema.hpp"
+
+namespace factorysim::scenario {
+namespace {
+
+std::vector<std::string> split_cells(const std::string& text) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream stream(text);
+    while (std::getline(stream, cell, ',')) {
+        while (!cell.empty() && (cell.back() == '\r' || cell.back() == ' ')) cell.pop_back();
+        while (!cell.empty() && cell.front() == ' ') cell.erase(cell.begin());
+        cells.push_back(cell);
+    }
+    return cells;
+}
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+}  // namespace
+
+std::string resolve_beside(const std::string& path, const std::string& scenario_file) {
+    std::filesystem::path p(path);
+    if (p.is_relative()) p = std::filesystem::path(scenario_file).parent_path() / p;
+    return p.string();
+}
+
+std::vector<double> read_hourly_csv(const std::string& path, const HourlyColumn& spec,
+                                    const std::string& scenario_file) {
+    auto fail = [&](const std::string& message) -> std::vector<double> {
+        throw InputError(scenario_file, {{spec.pointer, fmt::format("{}: {}", path, message)}});
+    };
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return fail("cannot read the file: " + ec.message());
+    if (size > (64u << 20)) return fail(fmt::format("the file is {} bytes, more than the 64 MiB limit", size));
+    std::ifstream in(path);
+    if (!in) return fail("cannot open the file");
+    std::string line;
+    if (!std::getline(in, line))
+        return fail("the file is empty; expected a header row naming a \"" + spec.column + "\" column");
+    const auto header = split_cells(line);
+    const auto it = std::find(header.begin(), header.end(), spec.column);
+    if (it == header.end())
+        return fail(fmt::format("line 1: no column \"{}\" in the header ({})", spec.column, join(header)));
+    const auto index = static_cast<std::size_t>(it - header.begin());
+    std::vector<double> values;
+    for (std::size_t number = 2; std::getline(in, line); ++number) {
+        if (line.empty() || line == "\r") continue;
+        const auto cells = split_cells(line);
+        const auto where = fmt::format("line {}, column \"{}\"", number, spec.column);
+        if (index >= cells.size()) return fail(where + ": no value");
+        char* end = nullptr;
+        const double v = std::strtod(cells[index].c_str(), &end);
+        if (cells[index].empty() || *end != '\0' || !std::isfinite(v) || v < spec.minimum || v > spec.maximum)
+            return fail(fmt::format("{}: expected {} in [{}, {}] {}, found \"{}\"", where, spec.what, spec.minimum,
+                                    spec.maximum, spec.unit, cells[index]));
+        values.push_back(v);
+    }
+    if (values.empty()) return fail("no data rows after the header");
+    return values;
+}
+
+}  // namespace factorysim::scenario
