@@ -69,6 +69,11 @@ long long max_hosts(const SwitchSpec& sw, double oversubscription, int tiers) {
     return k * (k / 2) * p.down;  // k pods of k/2 leaves
 }
 
+int ports_per_nic(const SwitchSpec& sw, double nic_gbit_per_s) {
+    if (!(nic_gbit_per_s > 0.0) || !(sw.port_gbit_per_s > 0.0)) return 1;
+    return std::max(1, static_cast<int>(std::ceil(nic_gbit_per_s / sw.port_gbit_per_s - 1e-9)));
+}
+
 int FatTreeSize::switches() const {
     int n = 0;
     for (const auto& t : tier) n += t.switches;
@@ -82,27 +87,29 @@ int FatTreeSize::optical_links() const {
 }
 
 FatTreeSize size_fat_tree(const FatTreeSpec& spec) {
-    if (spec.hosts <= 0) throw ModelError("fat tree: no hosts to connect");
+    if (spec.hosts <= 0 || spec.ports_per_host < 1) throw ModelError("fat tree: no hosts to connect");
+    const long long host_ports = static_cast<long long>(spec.hosts) * spec.ports_per_host;
     const auto p = leaf_ports(spec.leaf_switch, spec.oversubscription);
     const int k = spec.leaf_switch.radix;
     int tiers = spec.tiers;
     if (tiers == 0) {
-        tiers = spec.hosts <= max_hosts(spec.leaf_switch, spec.oversubscription, 2) ? 2 : 3;
+        tiers = host_ports <= max_hosts(spec.leaf_switch, spec.oversubscription, 2) ? 2 : 3;
     }
     if (tiers < 2 || tiers > 3)
         throw ModelError(fmt::format("fat tree: {} tiers requested; 2 or 3 are modelled", tiers));
-    if (spec.hosts > max_hosts(spec.leaf_switch, spec.oversubscription, tiers))
-        throw ModelError(fmt::format("fat tree: {} hosts exceed what {} tiers of {}-port {} switches reach ({})",
-                                     spec.hosts, tiers, k, spec.leaf_switch.name,
+    if (host_ports > max_hosts(spec.leaf_switch, spec.oversubscription, tiers))
+        throw ModelError(fmt::format("fat tree: {} host ports exceed what {} tiers of {}-port {} switches reach ({})",
+                                     host_ports, tiers, k, spec.leaf_switch.name,
                                      max_hosts(spec.leaf_switch, spec.oversubscription, tiers)));
     const double port = spec.leaf_switch.port_gbit_per_s / 8.0 * 1e9;
     FatTreeSize out;
     out.tiers = tiers;
     out.hosts = spec.hosts;
+    out.ports_per_host = spec.ports_per_host;
     out.host_ports_per_leaf = p.down;
     out.uplinks_per_leaf = p.up;
-    out.host_capacity_bytes_per_s = spec.hosts * port;
-    const int leaves = ceil_div(spec.hosts, p.down);
+    out.host_capacity_bytes_per_s = static_cast<double>(host_ports) * port;
+    const int leaves = ceil_div(host_ports, p.down);
     const int leaf_up = leaves * p.up;
     if (tiers == 2) {
         const int spines = ceil_div(leaf_up, k);

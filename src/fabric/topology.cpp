@@ -150,9 +150,10 @@ Topology Topology::cluster(const ClusterSpec& spec) {
     m.attach.assign(static_cast<std::size_t>(gpus), -1);
     if (spec.domains == 1 || !(spec.nic_bytes_per_s > 0.0)) return t;
 
-    m.size = size_fat_tree({gpus, spec.leaf_switch, spec.oversubscription, spec.tiers});
+    const int ports = ports_per_nic(spec.leaf_switch, spec.nic_bytes_per_s * 8.0 / 1e9);
+    m.size = size_fat_tree({gpus, ports, spec.leaf_switch, spec.oversubscription, spec.tiers});
     const int k = spec.leaf_switch.radix;
-    const int down = m.size.host_ports_per_leaf;
+    const int down = m.size.host_ports_per_leaf / ports;  // hosts per leaf
     const int up = m.size.uplinks_per_leaf;
     const double port = spec.leaf_switch.port_gbit_per_s / 8.0 * 1e9;
     const double hop = spec.leaf_switch.latency_s;
@@ -167,8 +168,9 @@ Topology Topology::cluster(const ClusterSpec& spec) {
         const int rail = (g % spec.gpus_per_domain) % rails;
         const int l = leaf[static_cast<std::size_t>(unit * rails + rail)];
         m.attach[static_cast<std::size_t>(g)] = l;
-        // The NIC's own line rate, if below the switch port's (e.g. 400G NICs on 800G ports).
-        m.add_cable(g, l, std::min(port, spec.nic_bytes_per_s), hop / 2.0, LinkTier::host);
+        // The NIC's line rate: below a port's (400G NICs on 800G ports), or several ports
+        // bundled into one link (a 1.6T NIC on two 800G ports).
+        m.add_cable(g, l, std::min(port * ports, spec.nic_bytes_per_s), hop / 2.0, LinkTier::host);
     }
     if (m.size.tiers == 2) {
         const int spines = (leaves * up + k - 1) / k;

@@ -84,9 +84,10 @@ InferenceInstance instance_for(const scenario::InferenceWorkload& service, const
     inst.max_batch = service.max_batch;
     inst.chunk_tokens = service.chunk_tokens;
     inst.nvlink_efficiency = fabric.nvlink_efficiency;
-    // Decode all-reduces are small and latency-bound: modelled on NCCL's ring/tree, not
-    // NVLS (with NVLS the fluid model's latency leaves the request model's 20 % band at
-    // 70-90 % load: an open issue, docs/models/inference.md).
+    // Every inference all-reduce (prefill and decode; decode's are small and latency-bound)
+    // is modelled on NCCL's ring/tree, not NVLS, whatever fabric.nvls says: with NVLS the
+    // fluid model's latency leaves the request model's 20 % band at 70-90 % load, an open
+    // issue (docs/models/inference.md).
     inst.nvls = false;
     inst.nvls_efficiency = fabric.nvls_efficiency;
     inst.latency_s = fabric.latency_s;

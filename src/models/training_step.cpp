@@ -127,7 +127,8 @@ StepTime training_step_time(const TrainingSetup& s, double clock_fraction) {
                              catalog::bytes_per_element(s.precision == catalog::Precision::FP4 ? catalog::Precision::FP8
                                                                                                : s.precision);
         const auto exchange = fabric::collective_time(
-            Collective::all_to_all, bytes, {s.expert, ranks_per_domain(s.expert, s.tensor, gpus_per_domain)}, links);
+            Collective::all_to_all, bytes,
+            {s.expert, ranks_per_domain(s.expert, s.tensor * s.context, gpus_per_domain)}, links);
         const double count = 4.0 * moe_layers * out.microbatches;
         out.expert_parallel_s = (1.0 - s.overlap) * count * exchange.seconds;
         out.scale_out_bytes_per_gpu += count * exchange.nic_bytes;

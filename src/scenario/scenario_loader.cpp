@@ -97,7 +97,7 @@ private:
         const auto sw = fabric::resolve_switch(so.at("switch").get<std::string>(), nic);
         const double over = so.at("oversubscription").get<double>();
         const int reach_tiers = tiers == 0 ? 3 : tiers;
-        const long long reach = fabric::max_hosts(sw, over, reach_tiers);
+        const long long reach = fabric::max_hosts(sw, over, reach_tiers) / fabric::ports_per_nic(sw, nic);
         if (gpus > reach)
             problem(tiers == 0 ? "/fabric/scale_out/switch" : "/fabric/scale_out/tiers",
                     fmt::format("{} GPUs need more than {} tiers of {}-port {} switches (they reach {})", gpus,

@@ -28,7 +28,8 @@ FabricState::FabricState(const scenario::Fabric& fabric, const std::vector<const
     nvlink_bytes_per_s_ = first->gpu.nvlink_gb_per_s_per_direction.value * 1e9;
     switch_ = fabric::resolve_switch(fabric.scale_out_switch, nic_gbit);
     if (hosts_ > domain_gpus_ && nic_bytes_per_s_ > 0.0)
-        size_ = fabric::size_fat_tree({hosts_, switch_, fabric.oversubscription, fabric.tiers});
+        size_ = fabric::size_fat_tree({hosts_, fabric::ports_per_nic(switch_, nic_gbit), switch_,
+                                       fabric.oversubscription, fabric.tiers});
 }
 
 std::vector<double> FabricState::flow_shares(const std::vector<FabricJob>& jobs) {
@@ -58,13 +59,15 @@ std::vector<double> FabricState::flow_shares(const std::vector<FabricJob>& jobs)
             job_flows[j].second = problem.flows();
             continue;
         }
+        // Rail i of one rack sends to rail i of the next, for the rails both racks hold (a
+        // partly held rack reduces inside its domain first: hierarchical collectives).
         const std::size_t k = job.racks.size();
         for (std::size_t d = 0; d < k; ++d) {
             const auto [rack, n] = job.racks[d];
             const auto [next_rack, next_n] = job.racks[(d + 1) % k];
-            for (int i = 0; i < n; ++i) {
+            for (int i = 0; i < std::min(n, next_n); ++i) {
                 const int src = rack * gpus_per_rack_ + i;
-                const int dst = next_rack * gpus_per_rack_ + i % std::max(1, next_n);
+                const int dst = next_rack * gpus_per_rack_ + i;
                 if (src >= hosts_ || dst >= hosts_) continue;
                 const auto hash = static_cast<std::uint64_t>(j) * 1000003ULL + static_cast<std::uint64_t>(src);
                 problem.add_flow(topology_->route(src, dst, hash));
@@ -99,8 +102,9 @@ report::FabricSection FabricState::report(const std::vector<FabricJob>& jobs, do
     // Where a job's ring traffic leaves a leaf (it spans scalable units of rails x d GPUs)
     // or a pod (k/2 leaves): crossings / domains of the ring.
     const int rails = std::min(domain_gpus_, 8);
-    const double unit_gpus = static_cast<double>(rails) * d;
-    const double pod_gpus = static_cast<double>(k / 2) * d;
+    const double hosts_per_leaf = static_cast<double>(d) / size_->ports_per_host;
+    const double unit_gpus = rails * hosts_per_leaf;
+    const double pod_gpus = (k / 2) * hosts_per_leaf;
     double host_bytes = 0.0, spine_bytes = 0.0, core_bytes = 0.0;
     for (const auto& j : jobs) {
         host_bytes += j.scale_out_bytes;
@@ -119,8 +123,9 @@ report::FabricSection FabricState::report(const std::vector<FabricJob>& jobs, do
         t.utilization = seconds > 0.0 && capacity > 0.0 ? bytes / (capacity * seconds) : 0.0;
         return t;
     };
-    const double host_capacity = size_->hosts * std::min(port, nic_bytes_per_s_);
-    out.tier.push_back(tier("host-leaf", size_->tier[0].switches, size_->hosts, host_capacity, host_bytes));
+    const double host_capacity = size_->hosts * std::min(port * size_->ports_per_host, nic_bytes_per_s_);
+    out.tier.push_back(tier("host-leaf", size_->tier[0].switches, size_->hosts * size_->ports_per_host, host_capacity,
+                            host_bytes));
     out.tier.push_back(tier("leaf-spine", size_->tier[1].switches, size_->tier[0].links_up,
                             size_->tier[0].uplink_capacity_bytes_per_s, spine_bytes));
     if (size_->tiers == 3)

@@ -807,6 +807,7 @@ private:
         for (int r : touched) recount_rack(racks_[static_cast<std::size_t>(r)]);
         recount_claim(c);
         job.missing_chunks = 0;
+        update_fabric_shares();  // the job's racks changed
         return true;
     }
 

@@ -39,41 +39,49 @@ TEST_CASE("fat-tree sizing matches the DGX SuperPOD reference architectures", "[
     // B300-XDR, Quantum-X800, 576-GPU scalable units: 1 SU 8 leaf + 4 spine; 2 SU 16 + 8;
     // 18 SU (10,368 host ports) 144 + 72.
     auto x800 = sw("quantum-x800");
-    auto one = size_fat_tree({576, x800, 1.0, 0});
+    auto one = size_fat_tree({576, 1, x800, 1.0, 0});
     CHECK(one.tiers == 2);
     CHECK(one.tier[0].switches == 8);
     CHECK(one.tier[1].switches == 4);
-    auto two = size_fat_tree({1152, x800, 1.0, 0});
+    auto two = size_fat_tree({1152, 1, x800, 1.0, 0});
     CHECK(two.tier[0].switches == 16);
     CHECK(two.tier[1].switches == 8);
-    auto eighteen = size_fat_tree({10368, x800, 1.0, 0});
+    auto eighteen = size_fat_tree({10368, 1, x800, 1.0, 0});
     CHECK(eighteen.tiers == 2);
     CHECK(eighteen.tier[0].switches == 144);
     CHECK(eighteen.tier[1].switches == 72);
     // The RA lists 18 and 36 spines at 4 and 8 SUs (rounded up for cabling); the
     // non-blocking minimum is 16 and 32.
-    CHECK(size_fat_tree({2304, x800, 1.0, 0}).tier[1].switches == 16);
+    CHECK(size_fat_tree({2304, 1, x800, 1.0, 0}).tier[1].switches == 16);
     // B200, Quantum-2 NDR: 2,048 GPUs 64 + 32; 4,096 GPUs three tiers 128 + 128 + 64;
     // 8,192 256 + 256 + 128.
     auto ndr = sw("quantum-2");
-    auto b2048 = size_fat_tree({2048, ndr, 1.0, 0});
+    auto b2048 = size_fat_tree({2048, 1, ndr, 1.0, 0});
     CHECK(b2048.tiers == 2);
     CHECK(b2048.tier[0].switches == 64);
     CHECK(b2048.tier[1].switches == 32);
-    auto b4096 = size_fat_tree({4096, ndr, 1.0, 0});
+    auto b4096 = size_fat_tree({4096, 1, ndr, 1.0, 0});
     REQUIRE(b4096.tiers == 3);
     CHECK(b4096.tier[0].switches == 128);
     CHECK(b4096.tier[1].switches == 128);
     CHECK(b4096.tier[2].switches == 64);
-    auto b8192 = size_fat_tree({8192, ndr, 1.0, 0});
+    auto b8192 = size_fat_tree({8192, 1, ndr, 1.0, 0});
     CHECK(b8192.tier[0].switches == 256);
     CHECK(b8192.tier[2].switches == 128);
     // Oversubscription 2:1 puts more hosts on a leaf and fewer uplinks.
-    auto over = size_fat_tree({576, x800, 2.0, 0});
+    auto over = size_fat_tree({576, 1, x800, 2.0, 0});
     CHECK(over.host_ports_per_leaf == 96);
     CHECK(over.uplinks_per_leaf == 48);
     CHECK(max_hosts(x800, 1.0, 3) == 144LL * 72 * 72);
-    CHECK_THROWS_AS(size_fat_tree({800000, x800, 1.0, 2}), ModelError);
+    // A 1.6 Tb/s NIC (Vera Rubin's) takes two 800 Gb/s ports: twice the leaves and spines.
+    CHECK(ports_per_nic(x800, 1600.0) == 2);
+    CHECK(ports_per_nic(x800, 800.0) == 1);
+    CHECK(ports_per_nic(ndr, 800.0) == 2);
+    auto rubin = size_fat_tree({576, 2, x800, 1.0, 0});
+    CHECK(rubin.tier[0].switches == 16);
+    CHECK(rubin.tier[1].switches == 8);
+    CHECK(rubin.host_capacity_bytes_per_s == Approx(576 * 2 * 100e9));
+    CHECK_THROWS_AS(size_fat_tree({800000, 1, x800, 1.0, 2}), ModelError);
 }
 
 TEST_CASE("ECMP routes are shortest, deterministic, and spread over the spines", "[fabric]") {

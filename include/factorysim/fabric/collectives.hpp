@@ -56,8 +56,9 @@ struct CollectiveTime {
     double nic_bytes = 0.0;              // bytes each rank sends through its scale-out NIC
 };
 
-// Throws ModelError on a group that does not make sense (ranks < 1, g not dividing ranks,
-// or a multi-domain group without NIC bandwidth).
+// The group spans ceil(ranks / g) domains (the last one may be partial). Throws ModelError
+// on a group that does not make sense (ranks or g < 1, a multi-domain group without NIC
+// bandwidth, an intra-domain group without NVLink bandwidth).
 CollectiveTime collective_time(Collective op, double bytes, const Group& group, const LinkLevels& links);
 
 }  // namespace factorysim::fabric

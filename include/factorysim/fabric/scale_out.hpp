@@ -36,7 +36,8 @@ std::optional<SwitchSpec> find_switch(std::string_view name);
 SwitchSpec resolve_switch(std::string_view name, double nic_gbit_per_s);
 
 struct FatTreeSpec {
-    int hosts = 0;               // NIC ports to connect (one per GPU in these racks)
+    int hosts = 0;               // GPUs to connect (one NIC each)
+    int ports_per_host = 1;      // switch ports a NIC takes (a 1.6 Tb/s NIC on 800 Gb/s ports: 2)
     SwitchSpec leaf_switch;      // every tier uses the same switch
     double oversubscription = 1.0;  // leaf downlinks : uplinks (1 = non-blocking)
     int tiers = 0;               // 0 = the fewest that reach `hosts`; else 2 or 3
@@ -52,7 +53,8 @@ struct TierSize {
 struct FatTreeSize {
     int tiers = 0;
     int hosts = 0;
-    int host_ports_per_leaf = 0;  // d
+    int ports_per_host = 1;
+    int host_ports_per_leaf = 0;  // d (ports; d / ports_per_host hosts)
     int uplinks_per_leaf = 0;     // u
     std::vector<TierSize> tier;   // leaf first
     int switches() const;
@@ -63,7 +65,9 @@ struct FatTreeSize {
 // Throws ModelError if `hosts` needs more than three tiers or the spec is inconsistent.
 FatTreeSize size_fat_tree(const FatTreeSpec& spec);
 
-// The largest host count `tiers` tiers of this switch reach at this oversubscription.
+// The largest number of host ports `tiers` tiers of this switch reach at this oversubscription.
 long long max_hosts(const SwitchSpec& sw, double oversubscription, int tiers);
+// Switch ports one NIC of `nic_gbit_per_s` takes: ceil(NIC / port speed).
+int ports_per_nic(const SwitchSpec& sw, double nic_gbit_per_s);
 
 }  // namespace factorysim::fabric

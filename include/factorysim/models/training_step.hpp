@@ -2,22 +2,21 @@
 // (docs/models/training.md has the derivation and the calibration).
 //
 //   t_step    = t_compute + t_bubble + t_tp + t_dp_exposed + t_cp_exposed + t_ep_exposed
-//   t_compute = F_step / (N * R_p * e_gemm * e_c * f)          F_step = tokens * flops/token (x 4/3 with recompute)
+//   t_compute = (F_lin / R_p + F_att / R_bf16) / N             linear-layer GEMMs at the job's precision
+//               (fp4: a share fp4_gemm_fraction in NVFP4, the rest FP8), attention in BF16 for
+//               FP8/FP4 jobs; R = peak * e_gemm * e_c * f; x 4/3 FLOPs with recompute
 //   t_bubble  = t_compute * (p - 1) / (m * v)                  m microbatches per replica, v virtual stages
-//   t_tp      = 4 * (L/p) * m * a(b_tp) + tp traffic           all-reduce of activations over NVLink,
-//               ring: 2 (t-1)/t * bytes / (B_nvl e_nvl) + 2 (t-1) alpha per all-reduce
-//   t_dp      = 2 (d-1)/d * G / (B_link e_coll) + 2 (d-1) alpha   gradient reduce-scatter + all-gather
+//   t_tp      = 4 (L/p) m C(all_reduce, s h 2 B, t, t)         activations inside the NVLink domain
+//   t_dp      = C(all_reduce, 2 P / (t p), d c, g)              bf16 gradients; g = min(d c, domain / t)
 //   t_dp_exposed = max(0, t_dp - overlap * t_compute)
-//   d = gpus / (t p c): data-parallel replicas; gradients are reduced over d x c ranks
-//   t_cp      = 3 (L/p) m (c-1)/c * K / B,  K = KV bytes of the whole sequence per layer
-//               (all-gather forward, all-gather + reduce-scatter backward); exposed (1 - overlap)
-//   t_ep      = 4 (L_moe/p) m (e-1)/e * T k h b / B  all-to-all dispatch + combine, forward and
-//               backward, T tokens per microbatch per rank; exposed (1 - overlap)
+//   t_cp      = (1 - overlap) 3 (L/p) m C(all_gather, K, c, .)  K = KV bytes of the sequence per layer
+//   t_ep      = (1 - overlap) 4 (L_moe/p) m C(all_to_all, T k h b / t, e, .)
+// C(op, bytes, ranks, ranks per domain) is fabric/collectives.hpp: ring, tree or NVLS inside
+// a domain, hierarchical across domains over the scale-out NICs (docs/models/fabric.md).
 // e_gemm: large-GEMM efficiency of the GPU at precision p (gpu_performance.hpp); e_c: the
 // step's compute efficiency relative to large GEMMs; f: clock fraction (power caps,
-// throttling). Each collective's time comes from fabric/collectives.hpp with the group's
-// placement: ranks in order TP, CP, DP, PP (PP outermost), so a DP group has
-// min(d c, domain / t) ranks per NVLink domain and spans domains hierarchically.
+// throttling). Ranks are in order TP, CP, DP, PP (PP outermost). Pipeline send/receive
+// between stages is not modelled.
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"
