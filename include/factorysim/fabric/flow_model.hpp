@@ -72,9 +72,8 @@ public:
     std::uint64_t refilled_flows() const { return refilled_; }  // summed over solves
 
 private:
-    // Hot per-flow data lives in arrays indexed by flow id (structure of arrays: a solve
-    // touches 10^4 flows and stays in cache); routes and their positions in the links'
-    // flow lists are in one pool. Remaining bytes and link bytes are kept lazily: a value
+    // Hot per-flow data lives in one record per flow id (a solve touches 10^4 flows);
+    // routes and their positions in the links' flow lists are in one pool. Remaining bytes and link bytes are kept lazily: a value
     // at an anchor time plus rate x elapsed time.
     struct Cold {
         OnFinish on_finish;
@@ -96,20 +95,25 @@ private:
     std::vector<double> link_used_;             // sum of its flows' rates
     std::vector<double> link_bytes_;            // carried up to link_anchor_s_
     std::vector<double> link_anchor_s_;
-    // Per flow id.
-    std::vector<double> remaining_;             // at anchor_s_
-    std::vector<double> anchor_s_;
-    std::vector<double> rate_;
-    std::vector<double> finish_s_;
-    std::vector<int> route_begin_, route_end_;  // into route_link_ / route_slot_
-    std::vector<std::uint32_t> mark_;           // solve stamp: the flow is being re-solved
+    // Per flow id: what every solve touches, in one 48-byte record (one cache line holds
+    // all of a flow's hot state), and the rest.
+    struct Hot {
+        double remaining = 0.0;  // at anchor_s
+        double anchor_s = 0.0;
+        double rate = 0.0;
+        double finish_s = 0.0;
+        int route_begin = 0, route_end = 0;  // into route_link_ / route_slot_
+        std::uint32_t mark = 0;              // solve stamp: the flow is being re-solved
+        char done = 0;                       // finished or aborted
+    };
+    std::vector<Hot> hot_;
     std::vector<Cold> cold_;
-    std::vector<char> done_;                    // finished or aborted (hot: checked every solve)
     std::vector<int> route_link_;
     std::vector<int> route_slot_;               // position in that link's flow list
     // Active flows in the order the last solve froze them (non-decreasing rate); finished
     // ones are dropped at the next solve.
     std::vector<FlowId> order_;
+    std::size_t order_dead_ = 0;                // finished flows still in order_
     std::vector<FlowId> joining_;               // joined since the last solve
     double restart_level_ = 0.0;                // rates below this are unaffected by pending changes
     bool full_solve_ = true;
@@ -127,7 +131,6 @@ private:
     std::vector<double> remaining_capacity_;
     std::vector<int> unfrozen_;
     std::vector<std::pair<double, int>> heap_;
-    std::vector<FlowId> frozen_order_;
     std::vector<int> link_begin_, link_fill_;   // per touched link: its range of upper_on_link_
     std::vector<FlowId> upper_on_link_;
 };
