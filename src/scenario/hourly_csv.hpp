@@ -23,6 +23,12 @@ std::string resolve_beside(const std::string& path, const std::string& scenario_
 // The column's values, one per data row (blank lines skipped). Throws InputError naming
 // `scenario_file` and `spec.pointer` for a missing, oversized or empty file, a missing
 // column, or a value that is not a number in [minimum, maximum].
+// Several columns of a CSV file, row by row (blank lines skipped), each checked like the
+// hourly column; errors name `pointer` (the scenario's "path" key).
+std::vector<std::vector<double>> read_csv_columns(const std::string& path, const std::string& pointer,
+                                                  const std::vector<HourlyColumn>& columns,
+                                                  const std::string& scenario_file);
+
 std::vector<double> read_hourly_csv(const std::string& path, const HourlyColumn& spec,
                                     const std::string& scenario_file);
 

@@ -243,6 +243,10 @@ private:
     }
 
     void check_inference(const json& w, const std::string& at, const std::vector<const catalog::RackSpec*>& racks) {
+        const auto& arrival = w.at("arrival");
+        if (arrival.at("type") == "trace" && arrival.at("path").get<std::string>().empty())
+            problem(at + "/arrival/path",
+                    "a trace arrival needs the path of a CSV file with columns time_s, input_tokens, output_tokens");
         const auto& inst = w.at("instance");
         const int g = inst.at("gpus").get<int>();
         const int ep = inst.at("ep").get<int>();
@@ -382,6 +386,49 @@ TokenDistribution read_tokens(const json& t) {
     return {t.at("distribution").get<std::string>(), t.at("mean").get<double>(), t.at("cv").get<double>()};
 }
 
+// The requests of a trace CSV; errors name the scenario file and `pointer`.
+std::shared_ptr<const RequestTrace> read_trace(const std::string& path, const std::string& pointer,
+                                               const std::string& file) {
+    const auto rows = read_csv_columns(path, pointer,
+                                       {{pointer, "time_s", 0.0, 1e10, "a time", "s"},
+                                        {pointer, "input_tokens", 1.0, 1e7, "a prompt length", "tokens"},
+                                        {pointer, "output_tokens", 1.0, 1e7, "an answer length", "tokens"}},
+                                       file);
+    auto t = std::make_shared<RequestTrace>();
+    t->source = path;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i > 0 && rows[i][0] < rows[i - 1][0])
+            throw InputError(file, {{pointer, fmt::format("{}: data row {}: time_s {} is before the previous row's {}; "
+                                                          "the trace must be in time order",
+                                                          path, i + 1, rows[i][0], rows[i - 1][0])}});
+        t->time_s.push_back(rows[i][0]);
+        t->input_tokens.push_back(static_cast<int>(std::lround(rows[i][1])));
+        t->output_tokens.push_back(static_cast<int>(std::lround(rows[i][2])));
+        const auto hour = static_cast<std::size_t>(rows[i][0] / 3600.0);
+        if (t->hourly_requests.size() <= hour) t->hourly_requests.resize(hour + 1, 0.0);
+        t->hourly_requests[hour] += 1.0;
+    }
+    return t;
+}
+
+InferenceWorkload read_inference(const json& w, const std::string& file, const std::string& at) {
+    auto s = read_inference(w);
+    if (s.arrival != "trace") return s;
+    const auto pointer = at + "/arrival/path";
+    s.trace = read_trace(resolve_beside(w.at("arrival").at("path").get<std::string>(), file), pointer, file);
+    // The fluid model and the replica sizing use the trace's mean lengths.
+    double in = 0.0, out = 0.0;
+    for (std::size_t i = 0; i < s.trace->time_s.size(); ++i) {
+        in += s.trace->input_tokens[i];
+        out += s.trace->output_tokens[i];
+    }
+    const auto n = static_cast<double>(s.trace->time_s.size());
+    s.input = {"trace", in / n, 0.0};
+    s.output = {"trace", out / n, 0.0};
+    s.rate_per_s = n / std::max(3600.0, 3600.0 * static_cast<double>(s.trace->hourly_requests.size()));
+    return s;
+}
+
 InferenceWorkload read_inference(const json& w) {
     InferenceWorkload s;
     s.name = w.at("name").get<std::string>();
@@ -459,11 +506,12 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff
         s.cooling = cooling_from_json(cooling);
     else
         s.cooling.type = cooling.at("type").get<std::string>();
-    for (const auto& w : doc.at("workloads")) {
+    for (std::size_t i = 0; i < doc.at("workloads").size(); ++i) {
+        const auto& w = doc.at("workloads")[i];
         if (w.at("type") == "training")
             s.training.push_back(read_training(w));
         else
-            s.inference.push_back(read_inference(w));
+            s.inference.push_back(read_inference(w, s.file, append_pointer("/workloads", i)));
     }
     s.scheduler.policy = doc.at("scheduler").at("policy").get<std::string>();
     const auto& fl = doc.at("failures");

@@ -221,8 +221,14 @@ Schema inference_schema() {
           object("Request arrivals",
                  {{"type", enumeration("poisson: constant mean rate; diurnal: rate x (1 + (peak/mean - 1) cos(2pi "
                                        "(hour - peak_hour)/24)), evaluated hourly; offline: as many as the replicas "
-                                       "can serve (saturating, MLPerf offline)",
-                                       {"poisson", "diurnal", "offline"}, "poisson")},
+                                       "can serve (saturating, MLPerf offline); trace: requests replayed from a CSV "
+                                       "file (path)",
+                                       {"poisson", "diurnal", "offline", "trace"}, "poisson")},
+                  {"path", string("trace: CSV with a header and columns time_s (seconds from the start of the run, "
+                                  "non-decreasing), input_tokens, output_tokens; relative to the scenario file. The "
+                                  "request-level model replays each request; the fluid model takes the hourly "
+                                  "arrival counts and the trace's mean lengths",
+                                  "")},
                   {"rate_per_s", number("Mean request rate of the whole service", "1/s", 0, 1e9, 10)},
                   {"peak_to_mean", number("Diurnal peak over mean", "", 1, 2, 1.5)},
                   {"peak_hour", number("Hour of the daily peak", "h", 0, 24, 14)}})

@@ -30,11 +30,23 @@ int RequestLevelService::draw_tokens(const scenario::TokenDistribution& d) {
 
 void RequestLevelService::set_rate(double requests_per_s) {
     rate_ = requests_per_s;
+    // A trace brings its own arrivals: the rate only starts the replay.
+    if (config_.trace && next_arrival_.valid() && engine_.is_pending(next_arrival_)) return;
     engine_.cancel(next_arrival_);
     schedule_arrival();
 }
 
 void RequestLevelService::schedule_arrival() {
+    if (config_.trace) {
+        // The next request of the trace at or after now (requests before the service
+        // started are skipped).
+        const auto& times = config_.trace->time_s;
+        while (trace_next_ < times.size() && times[trace_next_] < engine_.now().seconds() - 1e-9) ++trace_next_;
+        if (trace_next_ >= times.size()) return;
+        const Time at = std::max(engine_.now(), Time::from_seconds(times[trace_next_]));
+        next_arrival_ = engine_.schedule_at(at, [this] { arrive(); });
+        return;
+    }
     if (rate_ <= 0.0) return;
     const Duration gap = Duration::from_seconds(arrivals_rng_.exponential(1.0 / rate_));
     next_arrival_ = engine_.schedule_in(gap, [this] { arrive(); });
@@ -55,8 +67,14 @@ void RequestLevelService::arrive() {
     const std::uint32_t id = new_request();
     Request& q = requests_[id];
     q.arrival = engine_.now();
-    q.input = q.original_input = draw_tokens(config_.input);
-    q.output = q.original_output = draw_tokens(config_.output);
+    if (config_.trace) {
+        q.input = q.original_input = config_.trace->input_tokens[trace_next_];
+        q.output = q.original_output = config_.trace->output_tokens[trace_next_];
+        ++trace_next_;
+    } else {
+        q.input = q.original_input = draw_tokens(config_.input);
+        q.output = q.original_output = draw_tokens(config_.output);
+    }
     ++stats_.arrived;
     dispatch(id);
     schedule_arrival();

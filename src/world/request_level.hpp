@@ -90,6 +90,7 @@ private:
     RandomStream arrivals_rng_;
     RandomStream lengths_rng_;
     EventHandle next_arrival_;
+    std::size_t trace_next_ = 0;  // next request of a trace arrival
     std::vector<Request> requests_;
     std::vector<std::uint32_t> free_requests_;
     std::vector<Replica> replicas_;

@@ -26,6 +26,12 @@ void ServiceState::place(Time now, const catalog::RackSpec& rack, int racks_touc
 double ServiceState::offered_rate_at(Time t) const {
     // Offline: exactly what the replicas that are up can take.
     if (config_->arrival == "offline") return placed_ ? sizing_.capacity_requests_per_s * instances_up_ : 0.0;
+    if (config_->arrival == "trace") {
+        // The trace's arrivals in this hour of the run, as a rate.
+        const auto& hourly = config_->trace->hourly_requests;
+        const auto hour = static_cast<std::size_t>(std::max(0.0, std::floor(t.hours())));
+        return hour < hourly.size() ? hourly[hour] / 3600.0 : 0.0;
+    }
     if (config_->arrival != "diurnal") return config_->rate_per_s;
     const double hour_of_day = std::fmod(std::floor(t.hours()), 24.0);
     return config_->rate_per_s *

@@ -3,6 +3,8 @@
 // capacity, the KV cache capping the batch.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -100,4 +102,56 @@ TEST_CASE("inference: the KV cache left after the weights caps the batch") {
                              sizing.kv_bytes_per_token_per_gpu / 2;
     CHECK(sizing.batch_limit < 4096);
     CHECK(sizing.batch_limit == static_cast<int>(std::floor(kv_tokens / (8192 + 1024))));
+}
+
+namespace {
+
+// Writes a trace CSV of `n` requests, one every `gap_s` seconds from t = 10 s, with prompt
+// lengths alternating 500 / 1500 and answers 100 / 300; returns its path.
+std::string write_trace(const std::string& name, int n, double gap_s, bool out_of_order = false) {
+    const auto path = (std::filesystem::temp_directory_path() / name).string();
+    std::ofstream out(path);
+    out << "time_s,input_tokens,output_tokens\n";
+    for (int i = 0; i < n; ++i) {
+        const double t = out_of_order && i == n / 2 ? 1.0 : 10.0 + i * gap_s;
+        out << t << ',' << (i % 2 ? 1500 : 500) << ',' << (i % 2 ? 300 : 100) << '\n';
+    }
+    return path;
+}
+
+json trace_doc(const std::string& path, const std::string& fidelity) {
+    auto doc = service_doc(0, fidelity);
+    doc["workloads"][0]["arrival"] = {{"type", "trace"}, {"path", path}};
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("inference: a trace is replayed request by request, and as hourly rates by the fluid model") {
+    // 600 requests over 20 minutes of a 1 h run: a light load, all served.
+    const auto path = write_trace("factorysim-trace-ok.csv", 600, 2.0);
+    const auto request = serve(trace_doc(path, "request"));
+    CHECK(request.requests_completed == 600);
+    // Exactly the trace's tokens: 300 x 500 + 300 x 1500 in, 300 x 100 + 300 x 300 out.
+    CHECK(request.input_tokens_per_s == Approx((300.0 * 500 + 300.0 * 1500) / 3600.0));
+    CHECK(request.output_tokens_per_s == Approx((300.0 * 100 + 300.0 * 300) / 3600.0));
+    // The fluid model: 600 arrivals in hour 0 at the trace's mean lengths (1000 in, 200 out).
+    const auto fluid = serve(trace_doc(path, "fluid"));
+    CHECK(fluid.offered_requests_per_s == Approx(600.0 / 3600.0));
+    CHECK(fluid.output_tokens_per_s == Approx(600.0 * 200.0 / 3600.0).epsilon(1e-6));
+}
+
+TEST_CASE("inference: a trace out of time order, or without a path, is an input error with its pointer") {
+    const auto bad = write_trace("factorysim-trace-bad.csv", 10, 1.0, true);
+    try {
+        sc::scenario_from_json(trace_doc(bad, "request"), "svc.json");
+        FAIL("expected an input error");
+    } catch (const sc::InputError& e) {
+        const std::string what = e.what();
+        CHECK(what.find("/workloads/0/arrival/path") != std::string::npos);
+        CHECK(what.find("time order") != std::string::npos);
+    }
+    auto doc = service_doc(1.0, "request");
+    doc["workloads"][0]["arrival"] = {{"type", "trace"}};
+    CHECK_THROWS_WITH(sc::scenario_from_json(doc, "svc.json"), Catch::Contains("/workloads/0/arrival/path"));
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,16 @@ struct TokenDistribution {
     double cv = 0.0;  // lognormal: standard deviation / mean
 };
 
+// Requests replayed from a CSV file (`time_s,input_tokens,output_tokens`, times in
+// seconds from the start of the run, non-decreasing).
+struct RequestTrace {
+    std::string source;
+    std::vector<double> time_s;
+    std::vector<int> input_tokens;
+    std::vector<int> output_tokens;
+    std::vector<double> hourly_requests;  // arrivals in each hour of the run (the fluid model's rate)
+};
+
 struct InferenceWorkload {
     std::string name;
     std::string model;
@@ -157,7 +168,8 @@ struct InferenceWorkload {
     int tensor = 0;             // "instance.tp"
     int expert = 1;             // "instance.ep"
     catalog::Precision precision = catalog::Precision::FP8;
-    std::string arrival;        // "poisson", "diurnal" or "offline" (saturating)
+    std::string arrival;        // "poisson", "diurnal", "offline" (saturating) or "trace"
+    std::shared_ptr<const RequestTrace> trace;  // arrival "trace"; its means replace input/output means
     double rate_per_s = 0.0;    // mean request rate
     double peak_to_mean = 1.0;  // diurnal: peak / mean
     double peak_hour = 14.0;
