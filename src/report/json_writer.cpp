@@ -93,6 +93,7 @@ Json inference_json(const InferenceServiceReport& s) {
                 {"tpot_p99_s", r(s.tpot_p99_s)},
                 {"slo_attainment", r(s.slo_attainment)},
                 {"slo_capacity_requests_per_s", r(s.slo_capacity_requests_per_s)},
+                {"replicas_serving_avg", r(s.replicas_serving_avg)},
                 {"slo_capacity_output_tokens_per_s_per_gpu", r(s.slo_capacity_output_tokens_per_s_per_gpu)},
                 {"kv_preemptions", s.kv_preemptions},
                 {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)},

@@ -454,6 +454,8 @@ InferenceWorkload read_inference(const json& w) {
     s.tpot_slo_s = w.at("slo").at("tpot_s").get<double>();
     s.fidelity = w.at("fidelity").get<std::string>();
     s.start_hours = w.at("start_hours").get<double>();
+    s.autoscale_target = w.at("autoscale").at("target_utilization").get<double>();
+    s.autoscale_min_replicas = w.at("autoscale").at("min_replicas").get<int>();
     return s;
 }
 

@@ -248,6 +248,15 @@ Schema inference_schema() {
           enumeration("fluid: steady-state rates, updated when load or capacity changes (months-long runs); "
                       "request: every request and batching iteration as events (short windows, SLO detail)",
                       {"fluid", "request"}, "fluid")},
+         {"autoscale",
+          object("Fluid model: scale the replicas taking load to a target utilisation; the others idle at idle "
+                 "power (they keep their GPUs). The request-level model ignores it",
+                 {{"target_utilization",
+                   number("Largest share of a replica's full-clock capacity it serves before another replica "
+                          "takes load (0: no autoscaling)",
+                          "", 0, 1, 0)},
+                  {"min_replicas", integer("Replicas that always take load", "", 1, 1000000, 1)}})
+              .with_default(nlohmann::json::object())},
          {"start_hours", number("Time the service starts", "h", 0, 1e6, 0)}},
         {"name", "model", "replicas"});
 }

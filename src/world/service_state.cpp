@@ -39,7 +39,16 @@ double ServiceState::offered_rate_at(Time t) const {
 }
 
 void ServiceState::recompute() {
-    const double per_instance = instances_up_ > 0 ? offered_ / instances_up_ : 0.0;
+    // Autoscaling (fluid): serve with the fewest replicas that keep each at or below the
+    // target share of its full-clock capacity; the others idle (drawing idle power).
+    serving_ = instances_up_;
+    if (config_->autoscale_target > 0.0 && nominal_sizing_.capacity_requests_per_s > 0.0) {
+        const double needed =
+            std::ceil(offered_ / (nominal_sizing_.capacity_requests_per_s * config_->autoscale_target) - 1e-9);
+        serving_ = std::clamp(static_cast<int>(needed), std::min(config_->autoscale_min_replicas, instances_up_),
+                              instances_up_);
+    }
+    const double per_instance = serving_ > 0 ? offered_ / serving_ : 0.0;
     point_ = models::operating_point(instance_, sizing_, per_instance, clock_);
 }
 
@@ -47,12 +56,13 @@ void ServiceState::close_interval(Time now) {
     const double dt = (now - last_).seconds();
     last_ = now;
     if (!placed_ || dt <= 0.0) return;
-    const double served = point_.requests_per_s * instances_up_ * dt;
+    const double served = point_.requests_per_s * serving_ * dt;
     offered_requests_ += offered_ * dt;
     served_requests_ += served;
-    busy_instance_s_ += point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ * dt;
-    batch_s_ += point_.batch * instances_up_ * dt;
-    up_s_ += instances_up_ * dt;
+    busy_instance_s_ += point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * serving_ * dt;
+    batch_s_ += point_.batch * serving_ * dt;
+    up_s_ += serving_ * dt;
+    serving_s_ += serving_ * dt;
     slo_met_requests_ += served * point_.slo_attainment(config_->ttft_slo_s, config_->tpot_slo_s);
     ttft_sum_s_ += served * point_.ttft_mean_s;
     tpot_sum_s_ += served * point_.tpot_s;
@@ -110,14 +120,14 @@ double ServiceState::gpu_utilisation() const {
     if (!placed_) return 0.0;
     // The instances' busy fraction relative to the unthrottled capacity, averaged over all
     // the service's GPUs (instances that are down are idle).
-    return std::min(1.0, point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * instances_up_ /
+    return std::min(1.0, point_.requests_per_s / nominal_sizing_.capacity_requests_per_s * serving_ /
                              config_->instances);
 }
 
 double ServiceState::current_output_tokens_per_s() const {
     // (The request-level model's instantaneous rate is noisy; the time series shows the
     // fluid rate at the same load.)
-    return placed_ ? point_.requests_per_s * instances_up_ * config_->output.mean : 0.0;
+    return placed_ ? point_.requests_per_s * serving_ * config_->output.mean : 0.0;
 }
 
 report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
@@ -148,6 +158,7 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     r.ttft_mean_s = served_requests_ > 0 ? ttft_sum_s_ / served_requests_ : 0.0;
     r.tpot_mean_s = served_requests_ > 0 ? tpot_sum_s_ / served_requests_ : 0.0;
     r.fidelity = config_->fidelity;
+    r.replicas_serving_avg = span > 0 ? serving_s_ / span : 0.0;
     {
         const double per_replica = models::slo_capacity_requests_per_s(instance_, nominal_sizing_, config_->ttft_slo_s,
                                                                       config_->tpot_slo_s);

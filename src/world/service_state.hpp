@@ -54,6 +54,8 @@ private:
     double clock_ = 1.0;
     double offered_ = 0.0;
     int instances_up_ = 0;
+    int serving_ = 0;          // up replicas that take load (all of them without autoscaling)
+    double serving_s_ = 0.0;   // replica-seconds serving
     Time last_;
     // Integrals since placement.
     double offered_requests_ = 0.0, served_requests_ = 0.0, busy_instance_s_ = 0.0, batch_s_ = 0.0, up_s_ = 0.0;

@@ -155,3 +155,25 @@ TEST_CASE("inference: a trace out of time order, or without a path, is an input 
     doc["workloads"][0]["arrival"] = {{"type", "trace"}};
     CHECK_THROWS_WITH(sc::scenario_from_json(doc, "svc.json"), Catch::Contains("/workloads/0/arrival/path"));
 }
+
+TEST_CASE("inference: autoscaling serves the same load with fewer, busier replicas") {
+    // 8 replicas at 25 % of the service's capacity: at a 0.8 target, 3 replicas take the load
+    // (ceil(0.25 x 8 / 0.8) = 3) and 5 idle.
+    const double cap = capacity();
+    auto doc = service_doc(0.25 * 8 * cap, "fluid");
+    doc["workloads"][0]["replicas"] = 8;
+    const auto fixed_run = fw::run_scenario(sc::scenario_from_json(doc, "svc.json"));
+    doc["workloads"][0]["autoscale"] = {{"target_utilization", 0.8}};
+    const auto scaled_run = fw::run_scenario(sc::scenario_from_json(doc, "svc.json"));
+    const auto& fixed = fixed_run.throughput.inference.at(0);
+    const auto& scaled = scaled_run.throughput.inference.at(0);
+    CHECK(fixed.replicas_serving_avg == Approx(8.0));
+    CHECK(scaled.replicas_serving_avg == Approx(3.0));
+    CHECK(scaled.requests_completed == Approx(fixed.requests_completed).epsilon(1e-9));
+    CHECK(scaled.utilization == Approx(0.25 * 8 / 3).epsilon(1e-6));
+    // GPU power is linear in served load and parked replicas keep idle power, so the same
+    // load costs the same energy (docs/models/inference.md: what autoscaling does not save).
+    CHECK(scaled_run.power.it_energy_mwh == Approx(fixed_run.power.it_energy_mwh).epsilon(1e-9));
+    // Busier replicas decode larger batches: each token takes longer.
+    CHECK(scaled.tpot_mean_s > fixed.tpot_mean_s);
+}

@@ -86,6 +86,7 @@ struct InferenceServiceReport {
     // Largest steady load that meets the SLOs (p99 TTFT, TPOT) at full clocks, from the
     // fluid model, and the output tokens/s per GPU it carries (MLPerf "server" style).
     double slo_capacity_requests_per_s = 0.0;
+    double replicas_serving_avg = 0.0;     // time-average of replicas taking load (autoscaling; else those up)
     double slo_capacity_output_tokens_per_s_per_gpu = 0.0;
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
     double cost_usd = 0.0;                 // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours

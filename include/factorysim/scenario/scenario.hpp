@@ -181,6 +181,8 @@ struct InferenceWorkload {
     double tpot_slo_s = 0.0;
     std::string fidelity;       // "fluid" or "request"
     double start_hours = 0.0;
+    double autoscale_target = 0.0;  // fluid: serve at most this share of capacity per replica (0: off)
+    int autoscale_min_replicas = 1;
 };
 
 struct Failures {
