@@ -46,9 +46,10 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser: ECMP's hash
 struct UsableScaleOut {
     const Graph* graph = nullptr;
     const std::vector<LinkInfo>* links = nullptr;
+    bool switches_only = false;  // clusters: GPUs hang off their leaf, never on a path between switches
     bool operator()(const Edge& e) const {
         const auto& l = (*links)[static_cast<std::size_t>((*graph)[e].link)];
-        return l.up && l.tier != LinkTier::nvlink;
+        return l.up && l.tier != LinkTier::nvlink && !(switches_only && l.tier == LinkTier::host);
     }
 };
 
@@ -64,8 +65,17 @@ struct Topology::Impl {
     std::vector<int> nvswitch;   // per domain: switch node
     int gpus = 0;
     FatTreeSize size;
-    // Hop counts to a destination switch over the scale-out links that are up, by switch.
+    // Hop counts to a destination switch over the scale-out links that are up. In a
+    // cluster only switch vertices (ids from `gpus` on) are searched and stored: a GPU's
+    // only scale-out link is to its leaf. Cached per destination, within ~64 MiB.
+    bool switches_only = false;
     mutable std::unordered_map<int, std::vector<int>> distance_cache;
+    mutable std::vector<int> bfs_scratch;
+    int distance_offset() const { return switches_only ? gpus : 0; }
+    int distance(const std::vector<int>& d, int v) const {
+        const int offset = distance_offset();
+        return v < offset ? std::numeric_limits<int>::max() : d[static_cast<std::size_t>(v - offset)];
+    }
 
     int add_node(std::string name) {
         const auto v = boost::add_vertex(graph);
@@ -98,13 +108,16 @@ struct Topology::Impl {
     const std::vector<int>& distances_to(int target) const {
         auto it = distance_cache.find(target);
         if (it != distance_cache.end()) return it->second;
-        if (distance_cache.size() > 512) distance_cache.clear();  // bound memory on huge fabrics
-        boost::filtered_graph<Graph, UsableScaleOut> scale_out(graph, UsableScaleOut{&graph, &links});
-        std::vector<int> dist(boost::num_vertices(graph), std::numeric_limits<int>::max());
-        dist[static_cast<std::size_t>(target)] = 0;
+        const std::size_t vertices = boost::num_vertices(graph);
+        const std::size_t stored = vertices - static_cast<std::size_t>(distance_offset());
+        if (distance_cache.size() * stored * sizeof(int) > (64u << 20)) distance_cache.clear();
+        boost::filtered_graph<Graph, UsableScaleOut> scale_out(graph, UsableScaleOut{&graph, &links, switches_only});
+        bfs_scratch.assign(vertices, std::numeric_limits<int>::max());
+        bfs_scratch[static_cast<std::size_t>(target)] = 0;
         boost::breadth_first_search(
             scale_out, static_cast<Vertex>(target),
-            boost::visitor(boost::make_bfs_visitor(boost::record_distances(dist.data(), boost::on_tree_edge()))));
+            boost::visitor(boost::make_bfs_visitor(boost::record_distances(bfs_scratch.data(), boost::on_tree_edge()))));
+        std::vector<int> dist(bfs_scratch.begin() + distance_offset(), bfs_scratch.end());
         return distance_cache.emplace(target, std::move(dist)).first->second;
     }
 };
@@ -149,6 +162,7 @@ Topology Topology::cluster(const ClusterSpec& spec) {
     }
     m.attach.assign(static_cast<std::size_t>(gpus), -1);
     if (spec.domains == 1 || !(spec.nic_bytes_per_s > 0.0)) return t;
+    m.switches_only = true;
 
     const int ports = ports_per_nic(spec.leaf_switch, spec.nic_bytes_per_s * 8.0 / 1e9);
     m.size = size_fat_tree({gpus, ports, spec.leaf_switch, spec.oversubscription, spec.tiers});
@@ -237,15 +251,23 @@ std::vector<int> Topology::route(int from, int to, std::uint64_t flow_hash) cons
     const bool to_gpu = to < m.gpus && m.attach[static_cast<std::size_t>(to)] >= 0;
     const int target = to_gpu ? m.attach[static_cast<std::size_t>(to)] : to;
     const auto& dist = m.distances_to(target);
-    if (dist[static_cast<std::size_t>(from)] == std::numeric_limits<int>::max()) throw fail();
     int at = from;
+    if (m.switches_only && from < m.gpus) {  // up from the GPU to its leaf first
+        const int leaf = m.attach[static_cast<std::size_t>(from)];
+        const int first = leaf >= 0 ? link_between(from, leaf) : -1;
+        if (first < 0) throw fail();
+        path.push_back(first);
+        at = leaf;
+    }
+    if (m.distance(dist, at) == std::numeric_limits<int>::max()) throw fail();
     std::vector<int> candidates;
     while (at != target) {
         candidates.clear();
-        const int want = dist[static_cast<std::size_t>(at)] - 1;
+        const int want = m.distance(dist, at) - 1;
         for (const auto e : boost::make_iterator_range(boost::out_edges(static_cast<Vertex>(at), m.graph))) {
             const auto& l = m.links[static_cast<std::size_t>(m.graph[e].link)];
-            if (l.up && l.tier != LinkTier::nvlink && dist[static_cast<std::size_t>(l.to)] == want)
+            if (l.up && l.tier != LinkTier::nvlink && !(m.switches_only && l.tier == LinkTier::host) &&
+                m.distance(dist, l.to) == want)
                 candidates.push_back(m.graph[e].link);
         }
         if (candidates.empty()) throw fail();
