@@ -1,6 +1,7 @@
 #include "factorysim/fabric/flow_model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -29,6 +30,12 @@ HeapEntry pop(std::vector<HeapEntry>& heap) {
     const HeapEntry e = heap.back();
     heap.pop_back();
     return e;
+}
+
+// Fair shares only grow while filling, so the links wait in a radix heap (monotone keys):
+// a non-negative double's bits order like the double.
+QueueEntry share_entry(double share, int link) {
+    return QueueEntry{std::bit_cast<std::int64_t>(share), static_cast<std::uint64_t>(link)};
 }
 
 std::int64_t ceil_ns(double seconds) {
@@ -110,8 +117,6 @@ FlowNetwork::FlowNetwork(Engine& engine, std::vector<double> capacity, std::vect
     link_bytes_.assign(links, 0.0);
     link_anchor_s_.assign(links, engine_.now().seconds());
     link_mark_.assign(links, 0);
-    link_begin_.assign(links, 0);
-    link_fill_.assign(links, 0);
     remaining_capacity_.resize(links);
     unfrozen_.resize(links);
 }
@@ -289,7 +294,7 @@ void FlowNetwork::resolve() {
     refilled_ += upper_.size();
     // The capacity the others leave on each link the re-filled flows use.
     touched_.clear();
-    heap_.clear();
+    link_queue_.clear();
     for (const FlowId id : upper_) {
         const auto i = static_cast<std::size_t>(id);
         for (int h = hot_[i].route_begin; h < hot_[i].route_end; ++h) {
@@ -305,36 +310,24 @@ void FlowNetwork::resolve() {
             ++unfrozen_[l];
         }
     }
-    // The re-filled flows of each touched link (CSR), so filling never walks the others.
-    int offset = 0;
     for (const int l : touched_) {
         const auto li = static_cast<std::size_t>(l);
-        heap_.emplace_back(std::max(0.0, remaining_capacity_[li]) / unfrozen_[li], l);
-        link_begin_[li] = offset;
-        link_fill_[li] = offset;
-        offset += unfrozen_[li];
+        link_queue_.push(share_entry(std::max(0.0, remaining_capacity_[li]) / unfrozen_[li], l));
     }
-    upper_on_link_.resize(static_cast<std::size_t>(offset));
-    for (const FlowId id : upper_) {
-        const auto i = static_cast<std::size_t>(id);
-        for (int h = hot_[i].route_begin; h < hot_[i].route_end; ++h) {
-            const auto l = static_cast<std::size_t>(route_link_[static_cast<std::size_t>(h)]);
-            upper_on_link_[static_cast<std::size_t>(link_fill_[l]++)] = id;
-        }
-    }
-    std::make_heap(heap_.begin(), heap_.end(), After{});
     // Progressive filling of the upper flows; mark_ == stamp_ means "not frozen yet".
-    while (!heap_.empty()) {
-        const auto [key, l] = pop(heap_);
+    while (!link_queue_.empty()) {
+        const QueueEntry top = link_queue_.top();
+        link_queue_.pop();
+        const double key = std::bit_cast<double>(top.time_ns);
+        const int l = static_cast<int>(top.key);
         const auto li = static_cast<std::size_t>(l);
         if (unfrozen_[li] == 0) continue;
         const double share = std::max(0.0, remaining_capacity_[li] / unfrozen_[li]);
         if (share > key) {
-            push(heap_, share, l);
+            link_queue_.push(share_entry(share, l));
             continue;
         }
-        for (int k = link_begin_[li]; k < link_fill_[li]; ++k) {
-            const FlowId id = upper_on_link_[static_cast<std::size_t>(k)];
+        for (const FlowId id : link_flows_[li]) {
             const auto i = static_cast<std::size_t>(id);
             if (hot_[i].mark != stamp_) continue;
             hot_[i].mark = stamp_ - 1;  // frozen
@@ -349,8 +342,7 @@ void FlowNetwork::resolve() {
                 hot_[i].rate = share;
                 hot_[i].finish_s = share > 0.0 ? now + hot_[i].remaining / share : std::numeric_limits<double>::infinity();
                 if (share > 0.0) {
-                    finish_heap_.emplace_back(hot_[i].finish_s, id);
-                    std::push_heap(finish_heap_.begin(), finish_heap_.end(), After{});
+                    finish_queue_.push(share_entry(hot_[i].finish_s, id));
                 }
             }
             hot_[i].rate = share;
@@ -369,38 +361,39 @@ void FlowNetwork::resolve() {
     restart_level_ = std::numeric_limits<double>::infinity();
     full_solve_ = false;
     // Drop stale entries of the finish heap when they outnumber the live ones.
-    if (finish_heap_.size() > 4 * active_count_ + 1024) {
-        finish_heap_.clear();
+    if (finish_queue_.size() > 4 * active_count_ + 1024) {
+        finish_queue_.clear();
         for (const FlowId id : order_)
-            if (hot_[static_cast<std::size_t>(id)].rate > 0.0) finish_heap_.emplace_back(hot_[static_cast<std::size_t>(id)].finish_s, id);
-        std::make_heap(finish_heap_.begin(), finish_heap_.end(), After{});
+            if (hot_[static_cast<std::size_t>(id)].rate > 0.0)
+                finish_queue_.push(share_entry(hot_[static_cast<std::size_t>(id)].finish_s, id));
     }
     // The next completion.
-    while (!finish_heap_.empty()) {
-        const auto& [t, id] = finish_heap_.front();
-        const auto i = static_cast<std::size_t>(id);
-        if (!hot_[i].done && hot_[i].finish_s == t) break;
-        std::pop_heap(finish_heap_.begin(), finish_heap_.end(), After{});
-        finish_heap_.pop_back();
+    while (!finish_queue_.empty()) {
+        const QueueEntry& top = finish_queue_.top();
+        const auto i = static_cast<std::size_t>(top.key);
+        if (!hot_[i].done && hot_[i].finish_s == std::bit_cast<double>(top.time_ns)) break;
+        finish_queue_.pop();
     }
     engine_.cancel(next_completion_);
     next_completion_ = {};
-    if (!finish_heap_.empty())
+    if (!finish_queue_.empty())
         next_completion_ = engine_.schedule_at(
-            Time::from_ns(std::max(engine_.now().ns(), ceil_ns(finish_heap_.front().first))), [this] { on_completion(); });
+            Time::from_ns(std::max(engine_.now().ns(), ceil_ns(std::bit_cast<double>(finish_queue_.top().time_ns)))),
+            [this] { on_completion(); });
 }
 
 void FlowNetwork::on_completion() {
     next_completion_ = {};
     const std::int64_t now_ns = engine_.now().ns();
     std::vector<FlowId> done;
-    while (!finish_heap_.empty()) {
-        const auto [t, id] = finish_heap_.front();
+    while (!finish_queue_.empty()) {
+        const QueueEntry top = finish_queue_.top();
+        const double t = std::bit_cast<double>(top.time_ns);
+        const auto id = static_cast<FlowId>(top.key);
         const auto i = static_cast<std::size_t>(id);
         const bool live = !hot_[i].done && hot_[i].finish_s == t;
         if (live && ceil_ns(t) > now_ns) break;
-        std::pop_heap(finish_heap_.begin(), finish_heap_.end(), After{});
-        finish_heap_.pop_back();
+        finish_queue_.pop();
         if (live) done.push_back(id);
     }
     // Callbacks in a reproducible order; a flow re-solved to the same rate has two entries.

@@ -117,7 +117,7 @@ private:
     std::vector<FlowId> joining_;               // joined since the last solve
     double restart_level_ = 0.0;                // rates below this are unaffected by pending changes
     bool full_solve_ = true;
-    std::vector<std::pair<double, FlowId>> finish_heap_;  // (finish_s, id), lazily invalidated
+    RadixHeap finish_queue_;  // (finish_s bits, id), stale entries skipped when they surface
     std::size_t active_count_ = 0;
     EventHandle next_completion_;
     std::uint64_t solves_ = 0;
@@ -130,9 +130,7 @@ private:
     std::vector<std::uint32_t> link_mark_;
     std::vector<double> remaining_capacity_;
     std::vector<int> unfrozen_;
-    std::vector<std::pair<double, int>> heap_;
-    std::vector<int> link_begin_, link_fill_;   // per touched link: its range of upper_on_link_
-    std::vector<FlowId> upper_on_link_;
+    RadixHeap link_queue_;
 };
 
 }  // namespace factorysim::fabric
