@@ -7,7 +7,8 @@
 // capacity over unfrozen flows); repeat. Freezing a flow at the minimum share never lowers
 // another link's share, so a heap keyed by possibly-stale shares stays a lower bound and
 // is corrected lazily when popped: one solve costs O(F h + L log L) for F flows of h hops
-// over L links.
+// over L links. The shares popped never decrease, so FlowNetwork keeps that queue (and the
+// queue of completion times, which never decrease over a run) in radix heaps.
 //
 // Re-solves are partial. Filling freezes flows in order of rate, and a change cannot
 // alter what froze below a level L0: removing a flow of rate r leaves every freeze below
