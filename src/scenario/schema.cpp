@@ -7,6 +7,8 @@
 #include <ostream>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "factorysim/scenario/json_input.hpp"
 
 namespace factorysim::scenario {
@@ -544,12 +546,41 @@ std::ostream& operator<<(std::ostream& os, const Diagnostic& d) {
 }
 
 namespace {
+// A pointer with its array indices as "*": /workloads/7/racks -> /workloads/*/racks.
+std::string pointer_shape(const std::string& pointer) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < pointer.size()) {
+        const std::size_t next = pointer.find('/', i + 1);
+        const std::string segment = pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
+        const bool index = segment.size() > 1 && segment.find_first_not_of("0123456789", 1) == std::string::npos;
+        out += index ? "/*" : segment;
+        if (next == std::string::npos) break;
+        i = next;
+    }
+    return out;
+}
+
+// Every diagnostic, except that the same message at pointers differing only in array
+// indices (400 generated jobs with the same mistake) is shown three times, then counted.
 std::string render_all(const std::string& file, const std::vector<Diagnostic>& diagnostics) {
     if (diagnostics.empty()) return file + ": invalid input";
+    constexpr int shown_per_group = 3;
+    std::map<std::pair<std::string, std::string>, int> seen;
+    std::vector<std::pair<std::string, std::string>> order;
     std::string out;
     for (const auto& d : diagnostics) {
+        const auto key = std::make_pair(pointer_shape(d.pointer), d.message);
+        const int n = ++seen[key];
+        if (n == 1) order.push_back(key);
+        if (n > shown_per_group) continue;
         if (!out.empty()) out += '\n';
         out += format_diagnostic(file, d);
+    }
+    for (const auto& key : order) {
+        const int n = seen[key];
+        if (n > shown_per_group)
+            out += fmt::format("\n{}: {}: {} more with the same message", file, key.first, n - shown_per_group);
     }
     return out;
 }
