@@ -89,7 +89,6 @@ InferenceInstance instance_for(const scenario::InferenceWorkload& service, const
     // fluid model's latency leaves the request model's 20 % band at 70-90 % load, an open
     // issue (docs/models/inference.md).
     inst.nvls = false;
-    inst.nvls_efficiency = fabric.nvls_efficiency;
     inst.latency_s = fabric.latency_s;
     return inst;
 }

@@ -132,6 +132,7 @@ private:
     std::vector<double> remaining_capacity_;
     std::vector<int> unfrozen_;
     RadixHeap link_queue_;
+    mutable std::vector<double> level_scratch_;  // safe_level_for_new_flow's sorted rates
 };
 
 }  // namespace factorysim::fabric
