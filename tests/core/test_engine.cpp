@@ -11,7 +11,9 @@
 using namespace factorysim;
 using namespace factorysim::literals;
 
-#define FACTORYSIM_QUEUES RadixHeap, QuaternaryHeap, CalendarQueue
+// BasicRadixHeap<2>: two-entry blocks, so a handful of events already spans many blocks of
+// a bucket (block hand-over while redistributing, partial top blocks, the free pool).
+#define FACTORYSIM_QUEUES RadixHeap, BasicRadixHeap<2>, QuaternaryHeap, CalendarQueue
 
 TEMPLATE_TEST_CASE("events fire in time order", "[engine]", FACTORYSIM_QUEUES) {
     BasicEngine<TestType> engine;
@@ -239,8 +241,40 @@ TEST_CASE("every queue implementation produces the identical trace", "[engine]")
     const auto reference = phold_fingerprint<QuaternaryHeap>(11);
     REQUIRE(phold_fingerprint<CalendarQueue>(11) == reference);
     REQUIRE(phold_fingerprint<RadixHeap>(11) == reference);
+    REQUIRE(phold_fingerprint<BasicRadixHeap<2>>(11) == reference);
 }
 
 TEST_CASE("a pending event's queue key and callback slot fit in 64 bytes", "[engine][memory]") {
     REQUIRE(sizeof(QueueEntry) + Engine::slot_bytes() <= 64);
+}
+
+TEST_CASE("the default engine holds 10,000 and 200,000 pending events in at most 64 bytes each", "[engine][memory]") {
+    // PHOLD at a fixed population: every event reschedules itself at now + 0.1 s + Exp(0.9 s).
+    // Memory is what the engine holds (queue blocks and callback slots), at the end of a run
+    // long enough for every bucket to have filled and drained many times.
+    for (const std::size_t pending : {std::size_t{10'000}, std::size_t{200'000}}) {
+        Engine engine(3);
+        RandomStream rng = engine.rng("phold");
+        std::uint64_t remaining = 20 * pending;
+        struct Lp {
+            Engine* engine;
+            RandomStream* rng;
+            std::uint64_t* remaining;
+            void fire() {
+                if (--*remaining == 0) return engine->stop();
+                Lp self = *this;
+                engine->schedule_in(Duration::from_seconds(0.1 + rng->exponential(0.9)), [self]() mutable { self.fire(); });
+            }
+        };
+        for (std::size_t i = 0; i < pending; ++i) {
+            Lp lp{&engine, &rng, &remaining};
+            engine.schedule_in(Duration::from_seconds(0.1 + rng.exponential(0.9)), [lp]() mutable { lp.fire(); });
+        }
+        engine.run();
+        REQUIRE(engine.pending_events() == pending - 1);
+        const double bytes_per_pending = static_cast<double>(engine.memory_bytes()) / static_cast<double>(pending);
+        INFO("pending " << pending << ": " << bytes_per_pending << " bytes per pending event");
+        REQUIRE(bytes_per_pending <= 64.0);
+        REQUIRE(bytes_per_pending >= static_cast<double>(sizeof(QueueEntry) + Engine::slot_bytes()));
+    }
 }

@@ -18,8 +18,10 @@
 // in one program GCC's heuristics otherwise outline them and PHOLD loses ~30 %.
 #if defined(__GNUC__)
 #define FACTORYSIM_HOT_INLINE inline __attribute__((always_inline))
+#define FACTORYSIM_PREFETCH(address) __builtin_prefetch(address)
 #else
 #define FACTORYSIM_HOT_INLINE inline
+#define FACTORYSIM_PREFETCH(address) ((void)0)
 #endif
 
 namespace factorysim {

@@ -10,9 +10,15 @@
 // times in its life, and in practice a handful: pushes and most pops are O(1) appends
 // and removals, with no comparisons against far-away entries.
 //
-// Storage: one vector per bucket. Measured against chaining fixed 32-entry blocks from a
-// shared pool (docs/performance.md), vectors are ~30 % faster but keep each bucket's peak
-// capacity, so memory per pending event is ~70-95 bytes instead of ~56-64.
+// Storage: each bucket is a stack of fixed-size blocks drawn from one shared pool; only
+// the top block of a bucket may be partly filled, and a block goes back to the pool the
+// moment it empties, block by block even while its bucket is being redistributed. Memory
+// is the live entries plus at most one partial block per non-empty bucket (~56-60 bytes
+// per pending event with the engine's slot, docs/performance.md). A vector per bucket was
+// ~3-10 % faster but kept every bucket's peak capacity for ever: with doubling growth the
+// buckets held about 3x the pending entries (94 bytes per pending event at 10,000).
+// Entries never move while they stay in their bucket (blocks are not reallocated), so the
+// cached position of the minimum survives pushes.
 //
 // One case breaks monotonicity: an event at the current time in a lower priority band
 // than the event that schedules it (its key is below `last`). Such entries wait in a
@@ -29,24 +35,31 @@
 
 namespace factorysim {
 
-class RadixHeap {
+template <std::uint32_t BlockEntries = 64>
+class BasicRadixHeap {
 public:
     static constexpr const char* name = "radix heap";
+    static constexpr std::uint32_t block_entries = BlockEntries;
+
+    BasicRadixHeap() = default;
+    BasicRadixHeap(const BasicRadixHeap&) = delete;  // buckets point into the pool
+    BasicRadixHeap& operator=(const BasicRadixHeap&) = delete;
+    BasicRadixHeap(BasicRadixHeap&&) noexcept = default;  // the pool's blocks stay put
+    BasicRadixHeap& operator=(BasicRadixHeap&&) noexcept = default;
 
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
     void reserve(std::size_t) {}
     void clear() { (void)take_all(); }
     std::size_t memory_bytes() const {
-        std::size_t bytes = sizeof(*this) + early_.capacity() * sizeof(QueueEntry);
-        for (const auto& b : buckets_) bytes += b.capacity() * sizeof(QueueEntry);
-        return bytes;
+        return sizeof(*this) + early_.capacity() * sizeof(QueueEntry) + chunks_.capacity() * sizeof(void*) +
+               allocated_blocks_ * sizeof(Block);
     }
 
     const QueueEntry& top() const {
         if (!early_.empty()) return early_[earliest_early()];
         locate();
-        return buckets_[cached_bucket_][cached_index_];
+        return *cached_entry_;
     }
 
     FACTORYSIM_HOT_INLINE void push(const QueueEntry& e) {
@@ -56,11 +69,11 @@ public:
             return;
         }
         const unsigned b = bucket_of(queue_key(e));
-        buckets_[b].push_back(e);
+        QueueEntry* placed = append(buckets_[b], e);
         occupied_[b >> 6] |= 1ULL << (b & 63);
-        if (cached_bucket_ != no_bucket && entry_before(e, buckets_[cached_bucket_][cached_index_])) {
+        if (cached_entry_ != nullptr && entry_before(e, *cached_entry_)) {
             cached_bucket_ = b;
-            cached_index_ = buckets_[b].size() - 1;
+            cached_entry_ = placed;
         }
     }
 
@@ -74,40 +87,60 @@ public:
         }
         locate();
         const unsigned b = cached_bucket_;
-        cached_bucket_ = no_bucket;
-        std::vector<QueueEntry>& bucket = buckets_[b];
-        last_ = queue_key(bucket[cached_index_]);
-        bucket[cached_index_] = bucket.back();
-        bucket.pop_back();
-        occupied_[b >> 6] &= ~(1ULL << (b & 63));
-        if (bucket.empty()) return;
-        // Everything left in this bucket shares more leading bits with the new `last`, so
-        // it moves to strictly lower buckets: read in place, no scratch buffer (a swapped
-        // scratch would spread the largest buffer's capacity over every bucket).
-        for (const QueueEntry& e : bucket) {
-            const unsigned nb = bucket_of(queue_key(e));
-            buckets_[nb].push_back(e);
-            occupied_[nb >> 6] |= 1ULL << (nb & 63);
+        Bucket& bucket = buckets_[b];
+        last_ = queue_key(*cached_entry_);
+        // Fill the hole with the bucket's last entry (order inside a bucket is free).
+        *cached_entry_ = bucket.top->entries[bucket.top_count - 1];
+        cached_entry_ = nullptr;
+        if (--bucket.top_count == 0) release_top(bucket);
+        if (bucket.top == nullptr) {
+            occupied_[b >> 6] &= ~(1ULL << (b & 63));
+            return;
         }
-        bucket.clear();
-        // A bucket that once held the bulk of the queue (typically the top one, filled before
-        // the first pop) would keep that capacity for ever: give it back once it empties.
-        if (bucket.capacity() > 4096 && bucket.capacity() > size_) std::vector<QueueEntry>().swap(bucket);
+        // Everything left shares more leading bits with the new `last`: it moves to strictly
+        // lower buckets. Each block goes back to the pool as soon as it has been read, so the
+        // move never needs more than one extra block.
+        Block* block = bucket.top;
+        std::uint32_t count = bucket.top_count;
+        bucket.top = nullptr;
+        bucket.top_count = 0;
+        occupied_[b >> 6] &= ~(1ULL << (b & 63));
+        while (block != nullptr) {
+            FACTORYSIM_PREFETCH(block->below);  // the next block of the chain is a cache miss
+            for (std::uint32_t i = 0; i < count; ++i) {
+                const QueueEntry& e = block->entries[i];
+                const unsigned nb = bucket_of(queue_key(e));
+                append(buckets_[nb], e);
+                occupied_[nb >> 6] |= 1ULL << (nb & 63);
+            }
+            Block* below = block->below;
+            free_block(block);
+            block = below;
+            count = block_entries;
+        }
     }
 
     std::vector<QueueEntry> take_all() {
         std::vector<QueueEntry> all;
         all.reserve(size_);
-        for (auto& b : buckets_) {
-            all.insert(all.end(), b.begin(), b.end());
-            b.clear();
+        for (Bucket& bucket : buckets_) {
+            Block* block = bucket.top;
+            std::uint32_t count = bucket.top_count;
+            while (block != nullptr) {
+                all.insert(all.end(), block->entries, block->entries + count);
+                Block* below = block->below;
+                free_block(block);
+                block = below;
+                count = block_entries;
+            }
+            bucket = Bucket{};
         }
         all.insert(all.end(), early_.begin(), early_.end());
         early_.clear();
         occupied_ = {0, 0, 0};
         size_ = 0;
         last_ = 0;  // the caller may re-push with renumbered (smaller) keys
-        cached_bucket_ = no_bucket;
+        cached_entry_ = nullptr;
         return all;
     }
 
@@ -121,13 +154,56 @@ public:
     }
 
 private:
+    struct Block {
+        Block* below;  // next block down the bucket's stack, or the next free block
+        QueueEntry entries[block_entries];
+    };
+    struct Bucket {
+        Block* top = nullptr;         // the only block that may be partly filled
+        std::uint32_t top_count = 0;  // entries in `top`; every block below is full
+    };
     static constexpr unsigned bucket_count = 129;
-    static constexpr unsigned no_bucket = bucket_count;
+    static constexpr std::size_t blocks_per_chunk = 16;
 
     unsigned bucket_of(queue_key_t key) const {
         const auto hi = static_cast<std::uint64_t>(key >> 64) ^ static_cast<std::uint64_t>(last_ >> 64);
         if (hi != 0) return 64 + static_cast<unsigned>(std::bit_width(hi));
         return static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(key) ^ static_cast<std::uint64_t>(last_)));
+    }
+
+    FACTORYSIM_HOT_INLINE QueueEntry* append(Bucket& bucket, const QueueEntry& e) {
+        if (bucket.top == nullptr || bucket.top_count == block_entries) [[unlikely]] {
+            Block* block = allocate_block();
+            block->below = bucket.top;
+            bucket.top = block;
+            bucket.top_count = 0;
+        }
+        QueueEntry* slot = &bucket.top->entries[bucket.top_count++];
+        *slot = e;
+        return slot;
+    }
+
+    void release_top(Bucket& bucket) {
+        Block* block = bucket.top;
+        bucket.top = block->below;
+        bucket.top_count = bucket.top != nullptr ? block_entries : 0;
+        free_block(block);
+    }
+
+    Block* allocate_block() {
+        if (free_ == nullptr) {
+            chunks_.push_back(std::make_unique<Block[]>(blocks_per_chunk));
+            allocated_blocks_ += blocks_per_chunk;
+            Block* chunk = chunks_.back().get();
+            for (std::size_t i = 0; i < blocks_per_chunk; ++i) free_block(&chunk[i]);
+        }
+        Block* block = free_;
+        free_ = block->below;
+        return block;
+    }
+    void free_block(Block* block) {
+        block->below = free_;
+        free_ = block;
     }
 
     std::size_t earliest_early() const {
@@ -138,32 +214,41 @@ private:
     }
 
     void locate() const {
-        if (cached_bucket_ != no_bucket) return;
+        if (cached_entry_ != nullptr) return;
         unsigned b;
         if (occupied_[0] != 0) b = static_cast<unsigned>(std::countr_zero(occupied_[0]));
         else if (occupied_[1] != 0) b = 64 + static_cast<unsigned>(std::countr_zero(occupied_[1]));
         else b = 128;
-        const std::vector<QueueEntry>& bucket = buckets_[b];
-        std::size_t best = 0;
-        queue_key_t best_key = queue_key(bucket[0]);
-        for (std::size_t i = 1; i < bucket.size(); ++i) {
-            const queue_key_t k = queue_key(bucket[i]);
-            if (k < best_key) {
-                best_key = k;
-                best = i;
+        const Bucket& bucket = buckets_[b];
+        QueueEntry* best = &bucket.top->entries[0];
+        queue_key_t best_key = queue_key(*best);
+        std::uint32_t count = bucket.top_count;
+        for (Block* block = bucket.top; block != nullptr; block = block->below, count = block_entries) {
+            FACTORYSIM_PREFETCH(block->below);  // the next block of the chain is a cache miss
+            for (std::uint32_t i = 0; i < count; ++i) {
+                const queue_key_t k = queue_key(block->entries[i]);
+                if (k < best_key) {
+                    best_key = k;
+                    best = &block->entries[i];
+                }
             }
         }
         cached_bucket_ = b;
-        cached_index_ = best;
+        cached_entry_ = best;
     }
 
-    std::array<std::vector<QueueEntry>, bucket_count> buckets_;
+    std::array<Bucket, bucket_count> buckets_{};
     std::vector<QueueEntry> early_;  // keys below last_: same-time events of an earlier band
     std::array<std::uint64_t, 3> occupied_{0, 0, 0};
     queue_key_t last_ = 0;
     std::size_t size_ = 0;
-    mutable unsigned cached_bucket_ = no_bucket;
-    mutable std::size_t cached_index_ = 0;
+    Block* free_ = nullptr;
+    std::vector<std::unique_ptr<Block[]>> chunks_;
+    std::size_t allocated_blocks_ = 0;
+    mutable unsigned cached_bucket_ = 0;
+    mutable QueueEntry* cached_entry_ = nullptr;
 };
+
+using RadixHeap = BasicRadixHeap<64>;
 
 }  // namespace factorysim
