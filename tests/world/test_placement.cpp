@@ -56,7 +56,7 @@ TEST_CASE("placement: an FP4 job never lands on H100 racks, even when they come 
 
 TEST_CASE("placement: a job whose memory fits only one rack type goes there") {
     // Llama 3.1 70B on 8 GPUs (tp 8, one replica): >= 140 GB per GPU of weights, gradients and
-    // unsharded optimizer state: more than an H100's 80 GB, less than a GB300's 279 GB.
+    // unsharded optimizer state (143 GB): more than an H100's 80 GB, less than a GB300's 279 GB.
     const auto& cat = sc::scenario_from_json(mixed(1, 1, "scenario_order"), "t.json").catalog;
     const auto mem = fm::training_memory_per_gpu({&cat.llm("llama3.1-70b"), 8, 8, 1, 1, 1, 8192});
     REQUIRE(mem.total_bytes() > cat.rack("hgx_h100").gpu.hbm_usable_gb.value * 1e9);
