@@ -342,9 +342,10 @@ private:
         return q;
     }
 
-    // Free chunks for the claim, first fit, all in one pod (its own, or the first of its pods,
-    // in its preference order, that has room; so one rack type): a chunk is `chunk` consecutive free GPUs starting at a multiple of `chunk`
-    // inside one NVLink domain. Returns (rack, first GPU) per chunk; empty if none fits.
+    // Free chunks for the claim, first fit, all in one pod (its own, or the first of its pods
+    // in its preference order that has room; so one rack type): a chunk is `chunk`
+    // consecutive free GPUs starting at a multiple of `chunk` inside one NVLink domain.
+    // Returns (rack, first GPU) per chunk; empty if none fits.
     std::vector<std::pair<int, int>> find_chunks(const Claim& c) const {
         const int needed = c.gpus / c.chunk;
         for (const int pod_index : c.pods) {
