@@ -193,8 +193,12 @@ void add_catalog_commands(CLI::App& app) {
         std::printf("\n  %-40s %12s %-20s %-9s %s\n", "figure", "value", "unit", "status", "source");
         for (const auto& row : d["figures"]) {
             const json& v = row["value"];
-            std::printf("  %-40s %12s %-20s %-9s %s\n", row["figure"].get<std::string>().c_str(),
-                        fmt::format("{:g}", v.get<double>()).c_str(), row["unit"].get<std::string>().c_str(),
+            std::string value;  // a number, or a list (gpu.tensor_precisions)
+            if (v.is_array())
+                for (const auto& item : v) value += (value.empty() ? "" : ",") + item.get<std::string>();
+            else
+                value = fmt::format("{:g}", v.get<double>());
+            std::printf("  %-40s %12s %-20s %-9s %s\n", row["figure"].get<std::string>().c_str(), value.c_str(), row["unit"].get<std::string>().c_str(),
                         row["status"].get<std::string>().c_str(), row["source"].get<std::string>().c_str());
         }
     });

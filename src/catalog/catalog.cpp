@@ -128,11 +128,53 @@ private:
     std::vector<Diagnostic>& problems_;
 };
 
+// "tensor_precisions": {"value": ["fp4", "fp8", ...], "status", "source", "note"}, or a bare
+// list for user entries. Absent: the precisions the entry has a dense peak for.
+PrecisionSupport read_precision_support(EntryReader& r, const json& g, const std::string& at, const GpuSpec& gpu) {
+    PrecisionSupport s;
+    if (!g.contains("tensor_precisions")) {
+        for (const auto& [p, q] : gpu.dense_tflops) s.precisions.insert(p);
+        s.status = "derived";
+        s.note = "no tensor_precisions list: the precisions with a dense peak";
+        return s;
+    }
+    const std::string p_at = append_pointer(at, "tensor_precisions");
+    const json& v = g.at("tensor_precisions");
+    const json* list = &v;
+    if (v.is_object()) {
+        r.expect_keys(v, p_at, {"value", "status", "source", "note"});
+        s.status = r.text(v, p_at, "status", "user");
+        s.source = r.text(v, p_at, "source", "");
+        s.note = r.text(v, p_at, "note", "");
+        if (!v.contains("value")) {
+            r.problem(p_at, "expected a list of precisions under \"value\"");
+            return s;
+        }
+        list = &v.at("value");
+    } else {
+        s.status = "user";
+    }
+    if (!list->is_array()) {
+        r.problem(p_at, fmt::format("expected a list of precisions, found {}", scenario::describe_value(*list)));
+        return s;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const json& name = (*list)[i];
+        const auto precision = name.is_string() ? parse_precision(name.get<std::string>()) : std::nullopt;
+        if (!precision)
+            r.problem(append_pointer(v.is_object() ? append_pointer(p_at, "value") : p_at, i),
+                      fmt::format("expected one of fp4, fp8, bf16, tf32, fp64, found {}", scenario::describe_value(name)));
+        else
+            s.precisions.insert(*precision);
+    }
+    return s;
+}
+
 GpuSpec read_gpu(EntryReader& r, const json& g, const std::string& at) {
     r.expect_keys(g, at,
                   {"name", "dense_tflops", "fp4_inference_tflops", "hbm_capacity_gb", "hbm_usable_gb",
                    "hbm_bandwidth_gb_per_s", "nvlink_gb_per_s_per_direction", "scaleout_nic_gbit_per_s", "tdp_w",
-                   "idle_w"});
+                   "idle_w", "tensor_precisions"});
     GpuSpec gpu;
     gpu.name = r.text(g, at, "name", "GPU");
     if (const json* peaks = r.object(g, at, "dense_tflops")) {
@@ -162,6 +204,7 @@ GpuSpec read_gpu(EntryReader& r, const json& g, const std::string& at) {
     if (gpu.idle_w.value > gpu.tdp_w.value)
         r.problem(append_pointer(at, "idle_w"), fmt::format("idle power {} W exceeds the TDP of {} W", gpu.idle_w.value,
                                                             gpu.tdp_w.value));
+    gpu.tensor_precisions = read_precision_support(r, g, at, gpu);
     return gpu;
 }
 

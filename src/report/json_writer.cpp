@@ -153,6 +153,14 @@ nlohmann::ordered_json to_json(const Report& rep) {
                               {"job_interruptions", rel.job_interruptions},
                               {"gpu_hours_lost", r(rel.gpu_hours_lost)}};
     const auto& u = rep.utilization;
+    Json by_rack_type = Json::object();
+    for (const auto& [type, t] : u.by_rack_type)
+        by_rack_type[type] = Json{{"gpus", t.gpus},
+                                  {"racks", t.racks},
+                                  {"allocated_gpu_hours", r(t.allocated_gpu_hours)},
+                                  {"busy_gpu_hours", r(t.busy_gpu_hours)},
+                                  {"allocated_fraction", r(t.allocated_fraction)},
+                                  {"busy_fraction", r(t.busy_fraction)}};
     out["utilization"] = Json{{"gpus", u.gpus},
                               {"racks", u.racks},
                               {"gpu_hours", r(u.gpu_hours)},
@@ -162,7 +170,8 @@ nlohmann::ordered_json to_json(const Report& rep) {
                               {"busy_fraction", r(u.busy_fraction)},
                               {"jobs_waiting_at_end", u.jobs_waiting_at_end},
                               {"preemptions", u.preemptions},
-                              {"backfilled_jobs", u.backfilled_jobs}};
+                              {"backfilled_jobs", u.backfilled_jobs},
+                              {"by_rack_type", std::move(by_rack_type)}};
     const auto& c = rep.cost;
     auto by_class = [](const std::map<std::string, double>& values) {
         Json out = Json::object();
@@ -171,6 +180,8 @@ nlohmann::ordered_json to_json(const Report& rep) {
     };
     out["cost"] = Json{{"capex_usd", r(c.capex_usd)},
                        {"capex_breakdown_usd", by_class(c.capex_breakdown_usd)},
+                       {"interest_during_construction_usd", r(c.interest_during_construction_usd)},
+                       {"initial_investment_usd", r(c.initial_investment_usd)},
                        {"depreciation_usd", r(c.depreciation_usd)},
                        {"depreciation_breakdown_usd", by_class(c.depreciation_breakdown_usd)},
                        {"energy_cost_usd", r(c.energy_cost_usd)},

@@ -117,6 +117,10 @@ void write_table(const Report& rep, std::ostream& out) {
     heading(out, "Utilization");
     row(out, "GPUs / racks", fmt::format("{} / {}", u.gpus, u.racks));
     row(out, "allocated / busy", fmt::format("{} / {}", pct(u.allocated_fraction), pct(u.busy_fraction)));
+    if (u.by_rack_type.size() > 1)
+        for (const auto& [type, t] : u.by_rack_type)
+            row(out, fmt::format("  {}", type), fmt::format("{} / {} of {} GPUs", pct(t.allocated_fraction),
+                                                            pct(t.busy_fraction), t.gpus));
     row(out, "jobs waiting at end", std::to_string(u.jobs_waiting_at_end));
 
     const auto& d = rep.deployment;
@@ -147,6 +151,9 @@ void write_table(const Report& rep, std::ostream& out) {
         row(out, "  " + k,
             fmt::format("{}, {}", money(v), money(charged != c.depreciation_breakdown_usd.end() ? charged->second : 0.0)));
     }
+    if (c.interest_during_construction_usd > 0.0)
+        row(out, "interest during construction, initial investment",
+            fmt::format("{}, {}", money(c.interest_during_construction_usd), money(c.initial_investment_usd)));
     row(out, "energy (period), average price",
         fmt::format("{}, {:.4f} USD/kWh", money(c.energy_cost_usd), c.energy_usd_per_kwh_avg));
     row(out, "opex (period): colocation / other",

@@ -18,6 +18,7 @@
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "scenario/hourly_csv.hpp"
+#include "scenario/rack_fit.hpp"
 #include "scenario/tariff_reader.hpp"
 
 namespace factorysim::scenario {
@@ -139,31 +140,128 @@ private:
                 problem(at + "/pod", unknown_name_message("pod", pod, known));
                 continue;
             }
-            const auto rack_type = w.value("rack", std::string());
-            if (!rack_type.empty() && !cat_.has_rack(rack_type)) {
-                problem(at + "/rack", unknown_name_message("rack", rack_type, cat_.rack_names()));
+            std::vector<std::pair<std::string, std::string>> wanted;  // explicit (type, pointer)
+            if (!wanted_rack_types(w, at, wanted)) continue;
+            // The pods the workload may use by its pod and explicit types, and their rack types.
+            std::set<std::string> candidates;
+            for (const auto& [pod_name, type] : pod_rack_type_) {
+                if (!pod.empty() && pod_name != pod) continue;
+                if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(),
+                                                    [&type](const auto& t) { return t.first == type; }))
+                    continue;
+                candidates.insert(type);
+            }
+            if (candidates.empty()) {
+                problem(at + (wanted.empty() ? "/pod" : wanted.front().second),
+                        pod.empty() ? "no pod matches the workload's rack types"
+                                    : fmt::format("pod \"{}\" holds {}, not a rack type the workload asks for", pod,
+                                                  pod_rack_type_.at(pod)));
                 continue;
             }
-            // The pods the workload may use, their distinct rack types, and the most GPUs in one pod.
-            std::set<std::string> types;
+            const bool training = w.at("type") == "training";
+            std::vector<std::string> eligible;
+            std::vector<std::pair<std::string, Misfit>> misfits;
+            for (const auto& type : candidates) {
+                auto m = training ? training_misfit_of(w, type) : inference_misfit_of(w, type);
+                if (m)
+                    misfits.emplace_back(type, std::move(*m));
+                else
+                    eligible.push_back(type);
+            }
+            if (!report_misfits(at, candidates.size(), wanted, misfits)) continue;
+            // The most GPUs in one pod the workload may use.
             int max_gpus = 0;
-            for (const auto& [name, count] : pod_racks_) {
-                const auto& type = pod_rack_type_.at(name);
-                if ((!pod.empty() && name != pod) || (!rack_type.empty() && type != rack_type)) continue;
-                types.insert(type);
-                max_gpus = std::max(max_gpus, count * cat_.rack(type).gpu_count());
+            for (const auto& [pod_name, count] : pod_racks_) {
+                const auto& type = pod_rack_type_.at(pod_name);
+                if ((pod.empty() || pod_name == pod) && std::count(eligible.begin(), eligible.end(), type))
+                    max_gpus = std::max(max_gpus, count * cat_.rack(type).gpu_count());
             }
-            if (types.empty()) {
-                problem(at + (rack_type.empty() ? "/pod" : "/rack"), "no pod matches the workload's pod and rack");
-                continue;
-            }
+            eligible_[i] = eligible;
             std::vector<const catalog::RackSpec*> racks;
-            for (const auto& t : types) racks.push_back(&cat_.rack(t));
-            if (w.at("type") == "training")
+            for (const auto& t : eligible) racks.push_back(&cat_.rack(t));
+            if (training)
                 check_training(w, at, racks, max_gpus);
             else
-                check_inference(w, at, racks);
+                check_inference(w, at);
         }
+    }
+
+    // The workload's explicit constraint, "rack" or "rack_types": each a catalog rack type
+    // that some pod of the scenario holds. False (and problems reported) if it is unusable.
+    bool wanted_rack_types(const json& w, const std::string& at,
+                           std::vector<std::pair<std::string, std::string>>& wanted) {
+        const auto rack = w.at("rack").get<std::string>();
+        if (!rack.empty() && w.contains("rack_types")) {
+            problem(at + "/rack_types", "give rack or rack_types, not both");
+            return false;
+        }
+        if (!rack.empty()) wanted.emplace_back(rack, at + "/rack");
+        if (w.contains("rack_types"))
+            for (std::size_t k = 0; k < w.at("rack_types").size(); ++k)
+                wanted.emplace_back(w.at("rack_types")[k].get<std::string>(), append_pointer(at + "/rack_types", k));
+        bool ok = true;
+        std::set<std::string> seen, present;
+        for (const auto& [p, type] : pod_rack_type_) present.insert(type);
+        for (const auto& [type, pointer] : wanted) {
+            if (!seen.insert(type).second) {
+                problem(pointer, fmt::format("rack type \"{}\" is listed twice", type));
+                ok = false;
+            } else if (!cat_.has_rack(type)) {
+                problem(pointer, unknown_name_message("rack", type, cat_.rack_names()));
+                ok = false;
+            } else if (!present.count(type)) {
+                problem(pointer, fmt::format("no pod of the scenario holds rack type \"{}\"; its pods hold {}", type,
+                                             join(std::vector<std::string>(present.begin(), present.end()))));
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    // One candidate rack type: its misfit where the workload points (the old, specific
+    // message). Several: an explicitly wanted type that cannot run the workload is an error
+    // at its entry; otherwise the misfits only narrow the choice, unless none is left.
+    bool report_misfits(const std::string& at, std::size_t candidates,
+                        const std::vector<std::pair<std::string, std::string>>& wanted,
+                        const std::vector<std::pair<std::string, Misfit>>& misfits) {
+        if (misfits.empty()) return true;
+        if (candidates == 1) {
+            problem(at + misfits.front().second.pointer, misfits.front().second.message);
+            return false;
+        }
+        if (!wanted.empty()) {
+            for (const auto& [type, m] : misfits)
+                for (const auto& [t, pointer] : wanted)
+                    if (t == type) problem(pointer, fmt::format("{} cannot run this workload: {}", type, m.message));
+            return false;
+        }
+        if (misfits.size() < candidates) return true;
+        std::string why;
+        for (const auto& [type, m] : misfits) why += fmt::format("{}{}: {}", why.empty() ? "" : "; ", type, m.message);
+        problem(at, "no rack type of the scenario can run this workload: " + why);
+        return false;
+    }
+
+    std::optional<Misfit> training_misfit_of(const json& w, const std::string& type) {
+        const auto& rack = cat_.rack(type);
+        const auto& par = w.at("parallelism");
+        TrainingShape shape;
+        shape.precision = precision_of(w.at("precision"));
+        // Whole racks are racks of the type being tried.
+        shape.gpus = w.contains("racks") ? w.at("racks").get<int>() * rack.gpu_count() : w.value("gpus", 0);
+        shape.tensor = par.at("tp").get<int>();
+        shape.pipeline = par.at("pp").get<int>();
+        shape.context = par.at("cp").get<int>();
+        shape.expert = par.at("ep").get<int>();
+        shape.sequence_length = w.at("sequence_length").get<int>();
+        const auto model = w.at("model").get<std::string>();
+        return training_misfit(shape, cat_.has_llm(model) ? &cat_.llm(model) : nullptr, rack);
+    }
+
+    std::optional<Misfit> inference_misfit_of(const json& w, const std::string& type) {
+        const auto model = w.at("model").get<std::string>();
+        return inference_misfit(read_inference(w), cat_.has_llm(model) ? &cat_.llm(model) : nullptr, cat_.rack(type),
+                                read_fabric(doc_.at("fabric")));
     }
 
     // Resolves the training job's alternatives (gpus/racks, tokens/steps, batch in
@@ -230,19 +328,10 @@ private:
                         fmt::format("ep {} must divide the {} experts of {} and the dp x tp = {} ranks", ep,
                                     llm.experts, model, dp * tp));
         }
-        for (const auto* r : racks) {
-            if (tp > r->domain_gpus())
-                problem(at + "/parallelism/tp",
-                        fmt::format("tp {} exceeds the {}-GPU NVLink domain of {} (TP groups never straddle NVLink "
-                                    "domains)",
-                                    tp, r->domain_gpus(), r->name));
-            else if (r->domain_gpus() % tp != 0)
-                problem(at + "/parallelism/tp", fmt::format("tp {} does not divide the {}-GPU NVLink domain of {}",
-                                                            tp, r->domain_gpus(), r->name));
-        }
     }
 
-    void check_inference(const json& w, const std::string& at, const std::vector<const catalog::RackSpec*>& racks) {
+    // The replica's shape against the rack types is a capability (rack_fit); the rest here.
+    void check_inference(const json& w, const std::string& at) {
         const auto& arrival = w.at("arrival");
         if (arrival.at("type") == "trace" && arrival.at("path").get<std::string>().empty())
             problem(at + "/arrival/path",
@@ -257,22 +346,6 @@ private:
         if (ep > 1 && cat_.has_llm(model) && cat_.llm(model).experts == 0)
             problem(at + "/instance/ep",
                     fmt::format("{} is a dense model; expert parallelism needs a mixture of experts", model));
-        for (const auto* r : racks) {
-            if (g > r->domain_gpus()) {
-                problem(at + "/instance/gpus",
-                        fmt::format("a replica of {} GPUs does not fit in the {}-GPU NVLink domain of {}", g,
-                                    r->domain_gpus(), r->name));
-                continue;
-            }
-            if (!cat_.has_llm(model) || tp * ep != g) continue;
-            // The weights and at least one sequence's KV cache must fit the replica's HBM.
-            try {
-                (void)models::size_instance(
-                    models::instance_for(read_inference(w), cat_.llm(model), r->gpu, read_fabric(doc_.at("fabric"))));
-            } catch (const ModelError& e) {
-                problem(at + "/instance", e.what());
-            }
-        }
     }
 
     json& doc_;
@@ -280,6 +353,10 @@ private:
     std::vector<Diagnostic>& problems_;
     std::map<std::string, int> pod_racks_;
     std::map<std::string, std::string> pod_rack_type_;
+
+public:
+    // Per workload index: the rack types it may run on (after check()).
+    std::map<std::size_t, std::vector<std::string>> eligible_;
 };
 
 Ambient read_ambient(const json& a, const std::string& file) {
@@ -342,7 +419,6 @@ TrainingWorkload read_training(const json& w) {
     t.name = w.at("name").get<std::string>();
     t.model = w.at("model").get<std::string>();
     t.pod = w.at("pod").get<std::string>();
-    t.rack_type = w.value("rack", std::string());
     t.gpus = w.at("gpus").get<int>();
     t.tokens = w.at("tokens").get<double>();
     t.global_batch_tokens = w.at("global_batch_tokens").get<double>();
@@ -434,7 +510,6 @@ InferenceWorkload read_inference(const json& w) {
     s.name = w.at("name").get<std::string>();
     s.model = w.at("model").get<std::string>();
     s.pod = w.at("pod").get<std::string>();
-    s.rack_type = w.at("rack").get<std::string>();
     s.instances = w.at("replicas").get<int>();
     const auto& inst = w.at("instance");
     s.gpus_per_instance = inst.at("gpus").get<int>();
@@ -485,7 +560,8 @@ Cost read_cost(const json& c) {
     return out;
 }
 
-Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff tariff) {
+Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff tariff,
+                 const std::map<std::size_t, std::vector<std::string>>& eligible) {
     Scenario s;
     s.file = file;
     s.name = doc.at("name").get<std::string>();
@@ -510,12 +586,16 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff
         s.cooling.type = cooling.at("type").get<std::string>();
     for (std::size_t i = 0; i < doc.at("workloads").size(); ++i) {
         const auto& w = doc.at("workloads")[i];
-        if (w.at("type") == "training")
+        if (w.at("type") == "training") {
             s.training.push_back(read_training(w));
-        else
+            s.training.back().rack_types = eligible.at(i);
+        } else {
             s.inference.push_back(read_inference(w, s.file, append_pointer("/workloads", i)));
+            s.inference.back().rack_types = eligible.at(i);
+        }
     }
     s.scheduler.policy = doc.at("scheduler").at("policy").get<std::string>();
+    s.scheduler.placement = doc.at("scheduler").at("placement").get<std::string>();
     const auto& fl = doc.at("failures");
     s.failures.enabled = fl.at("enabled").get<bool>();
     s.failures.gpu_mtbf_hours = fl.at("gpu_mtbf_hours").get<double>();
@@ -530,6 +610,7 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff
     s.deployment.start_hours = d.at("start_hours").get<double>();
     s.deployment.install_hours = d.at("install_hours").get<double>();
     s.deployment.burn_in_hours = d.at("burn_in_hours").get<double>();
+    s.deployment.site_build_hours = d.at("site_build_months").get<double>() * 730.0;
     for (const auto& o : doc.at("report").at("outputs"))
         s.report.outputs.push_back({o.at("format").get<std::string>(), o.at("path").get<std::string>()});
     s.report.sample_interval = Duration::from_seconds(doc.at("report").at("sample_interval_minutes").get<double>() * 60);
@@ -594,9 +675,14 @@ Scenario scenario_from_json(json document, const std::string& file, const LoadOp
     if (document.contains("catalog")) add_scenario_catalog(cat, document.at("catalog"), file, problems);
     const bool catalog_read = problems.empty();  // the names below resolve against it
     Tariff tariff = read_tariff(document.at("site"), file, flat_price_written, problems);
-    if (catalog_read) Resolver(document, cat, problems).check();
+    std::map<std::size_t, std::vector<std::string>> eligible;
+    if (catalog_read) {
+        Resolver resolver(document, cat, problems);
+        resolver.check();
+        eligible = std::move(resolver.eligible_);
+    }
     if (!problems.empty()) throw InputError(file, std::move(problems));
-    return convert(std::move(document), file, std::move(cat), std::move(tariff));
+    return convert(std::move(document), file, std::move(cat), std::move(tariff), eligible);
 }
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {

@@ -145,7 +145,10 @@ Schema training_schema() {
         {{"name", string("Job name, unique among workloads")},
          {"model", string("Catalog LLM, e.g. llama3.1-70b")},
          {"pod", string("Pod to run in (default: the first pod with enough free GPUs)", "")},
-         {"rack", string("Rack type to run on (default: any)", "")},
+         {"rack", string("Rack type to run on (default: any the job fits; alternative to rack_types)", "")},
+         {"rack_types", array("Rack types the job may run on (default: every type in the scenario whose GPUs can run "
+                              "it: precision, NVLink domain, HBM; docs/models/scheduler.md)",
+                              string("Catalog rack type held by a pod of the scenario"), 1, 64)},
          {"gpus", integer("GPUs the job occupies (gang-scheduled; TP groups never straddle NVLink domains)", "", 1,
                           2000000)},
          {"racks", integer("Alternative to gpus: whole racks", "", 1, 20000)},
@@ -208,7 +211,10 @@ Schema inference_schema() {
         {{"name", string("Service name, unique among workloads")},
          {"model", string("Catalog LLM, e.g. llama3.1-70b")},
          {"pod", string("Pod to run in (default: the first pod with enough free GPUs)", "")},
-         {"rack", string("Rack type to run on (default: any)", "")},
+         {"rack", string("Rack type to run on (default: any the service fits; alternative to rack_types)", "")},
+         {"rack_types", array("Rack types the service may run on (default: every type in the scenario whose GPUs can run "
+                              "it: precision, NVLink domain, HBM; docs/models/scheduler.md)",
+                              string("Catalog rack type held by a pod of the scenario"), 1, 64)},
          {"replicas", integer("Model replicas (instances)", "", 1, 1000000)},
          {"instance",
           object("One replica: GPUs inside one NVLink domain, split as tp x ep",
@@ -378,7 +384,13 @@ Schema build_scenario_schema(const models::ModelRegistry& registry) {
                                          "later jobs start if they fit and do not delay it (estimated runtimes); "
                                          "priority: by priority then submit order, a blocked job preempts "
                                          "lower-priority training jobs (rolled back to their last checkpoint)",
-                                         {"fifo", "first_fit", "easy_backfill", "priority"}, "fifo")}})
+                                         {"fifo", "first_fit", "easy_backfill", "priority"}, "fifo")},
+                  {"placement",
+                   enumeration("Which of a workload's rack types it tries first when several can run it: "
+                               "least_capable_first: the types the fewest of the scenario's workloads can run on, so "
+                               "racks that more work needs stay free (ties in scenario order); scenario_order: pods "
+                               "in scenario order",
+                               {"least_capable_first", "scenario_order"}, "least_capable_first")}})
               .with_default(nlohmann::json::object())},
          {"failures", failures_schema().with_default(nlohmann::json::object())},
          {"cost", cost_schema().with_default(nlohmann::json::object())},
@@ -391,7 +403,13 @@ Schema build_scenario_schema(const models::ModelRegistry& registry) {
                   {"start_hours", number("First delivery", "h", 0, 1e6, 0)},
                   {"install_hours", number("Installation and commissioning per rack (power and cooling hooked up)",
                                            "h", 0, 1e5, 8)},
-                  {"burn_in_hours", number("Burn-in at full load before production", "h", 0, 1e5, 24)}})
+                  {"burn_in_hours", number("Burn-in at full load before production", "h", 0, 1e5, 24)},
+                  {"site_build_months",
+                   number("Construction of the site (shell, power, cooling plant) before the first delivery; its "
+                          "facility and cooling capex is spent evenly over it and carries interest at "
+                          "cost.financing.rate_per_year until the racks serve (cost.interest_during_construction_usd; "
+                          "a month is 730 h)",
+                          "months", 0, 120, 0)}})
               .with_default(nlohmann::json::object())},
          {"report", object("What the report samples and writes",
                            {{"sample_interval_minutes",

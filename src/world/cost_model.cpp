@@ -6,6 +6,7 @@
 
 #include "factorysim/models/rack_power.hpp"
 #include "world/capital_charge.hpp"
+#include "world/construction_interest.hpp"
 
 namespace factorysim::world {
 
@@ -13,16 +14,28 @@ report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& i
     report::CostSection c;
     double rack_capex = 0.0, critical_mw = 0.0;
     int gpus = 0;
-    for (const auto* r : in.racks) {
+    std::vector<RackCapital> carried;  // what each rack's capital costs before it serves
+    for (std::size_t k = 0; k < in.racks.size(); ++k) {
+        const auto* r = in.racks[k];
+        double price = 0.0;
         if (cost.rack_price_usd > 0.0) {
-            rack_capex += cost.rack_price_usd;
+            price = cost.rack_price_usd;
         } else if (r->price_usd) {
-            rack_capex += r->price_usd->value;
+            price = r->price_usd->value;
         } else {
             warnings.insert(fmt::format("no catalog price for {}; set cost.rack_price_usd", r->name));
         }
-        critical_mw += models::full_load_power_kw(*r) / 1e3;
+        const double mw = models::full_load_power_kw(*r) / 1e3;
+        rack_capex += price;
+        critical_mw += mw;
         gpus += r->gpu_count();
+        RackCapital rc;
+        rc.it_usd = price * (1.0 + cost.network_fraction + cost.installation_fraction) +
+                    cost.storage_usd_per_gpu * r->gpu_count();
+        rc.site_usd = (cost.facility_usd_per_mw + cost.cooling_usd_per_mw) * mw;
+        rc.delivered_h = k < in.delivered_hours.size() ? in.delivered_hours[k] : 0.0;
+        rc.in_service_h = k < in.in_service_hours.size() ? in.in_service_hours[k] : 0.0;
+        carried.push_back(rc);
     }
     const double network = cost.network_fraction * rack_capex;
     const double storage = cost.storage_usd_per_gpu * gpus;
@@ -37,6 +50,9 @@ report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& i
                              {"cooling", cooling}};
     const double it_capex = rack_capex + network + storage + installation;
     c.capex_usd = it_capex + facility + cooling;
+    c.interest_during_construction_usd = interest_during_construction_usd(
+        carried, cost.financing_rate_per_year, in.first_delivery_hours, in.site_build_hours);
+    c.initial_investment_usd = c.capex_usd + c.interest_during_construction_usd;
 
     const double years = in.hours / 8760.0;
     const std::map<std::string, double> life_years = {{"racks", cost.lives.racks_years},

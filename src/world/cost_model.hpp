@@ -4,6 +4,8 @@
 //   opex         = integral of facility power x tariff + maintenance x IT capex x years
 //                + staff x years + colocation x critical kW x months
 //   TCO          = capital + opex;   $/GPU-hour = TCO / installed GPU-hours
+//   IDC          = interest on capex from spend to service (construction_interest.hpp), reported
+//                  with initial investment = capex + IDC; not part of the TCO
 // Workloads share the TCO by the GPU-hours they held (workload_cost_usd).
 #pragma once
 
@@ -25,6 +27,10 @@ struct CostInputs {
     double tokens = 0.0;                          // training + inference input and output
     double inference_tokens = 0.0;                // inference input and output
     double inference_allocated_gpu_hours = 0.0;   // held by the inference services
+    // Deployment ramp, per rack in the order of `racks` (hours; all 0 without a ramp).
+    std::vector<double> delivered_hours, in_service_hours;
+    double first_delivery_hours = 0.0;
+    double site_build_hours = 0.0;                // facility construction before the first delivery
 };
 
 report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& in, std::set<std::string>& warnings);

@@ -42,6 +42,7 @@ constexpr Duration one_hour = Duration::from_ns(3'600'000'000'000);
 struct Rack {
     const catalog::RackSpec* spec = nullptr;
     int pod = 0;
+    int type = 0;  // index into World::type_names_ (the report's utilisation by rack type)
     std::vector<int> gpu_owner;  // per GPU: index into World::claims_, -1 if free
     std::vector<std::pair<int, int>> allocations;  // (claim, GPUs) on this rack
     double utilisation = 0.0;
@@ -74,7 +75,8 @@ struct Claim {
     bool training = true;
     int index = 0;  // into trainings_ or services_
     std::string pod;
-    std::string rack_type;
+    std::vector<std::string> rack_types;  // empty: any
+    std::vector<int> pods;                // the pods it may use, in the order it tries them
     int gpus = 0;
     int chunk = 1;
     Time submit;
@@ -146,6 +148,7 @@ private:
                 Rack r;
                 r.spec = &spec;
                 r.pod = static_cast<int>(p);
+                r.type = type_index(s_.pods[p].rack);
                 r.design_w = models::full_load_power_kw(spec) * 1e3;
                 r.gpu_owner.assign(static_cast<std::size_t>(spec.gpu_count()), -1);
                 r.node = models::ThermalNode(cooling_->gpu_thermal_resistance_c_per_w(spec),
@@ -186,7 +189,7 @@ private:
             c.training = true;
             c.index = static_cast<int>(i);
             c.pod = w.pod;
-            c.rack_type = w.rack_type;
+            c.rack_types = w.rack_types;
             c.gpus = w.gpus;
             c.chunk = w.parallelism.tensor;
             c.submit = Time::from_seconds(w.start_hours * 3600.0);
@@ -201,17 +204,53 @@ private:
             c.training = false;
             c.index = static_cast<int>(i);
             c.pod = w.pod;
-            c.rack_type = w.rack_type;
+            c.rack_types = w.rack_types;
             c.gpus = w.instances * w.gpus_per_instance;
             c.chunk = w.gpus_per_instance;
             c.submit = Time::from_seconds(w.start_hours * 3600.0);
             c.order = order++;
             claims_.push_back(std::move(c));
         }
+        order_pods();
+    }
+
+    int type_index(const std::string& rack_type) {
+        const auto it = std::find(type_names_.begin(), type_names_.end(), rack_type);
+        if (it != type_names_.end()) return static_cast<int>(it - type_names_.begin());
+        type_names_.push_back(rack_type);
+        type_allocated_.emplace_back();
+        type_busy_.emplace_back();
+        return static_cast<int>(type_names_.size() - 1);
     }
 
     bool eligible(const Claim& c, const scenario::Pod& p) const {
-        return (c.pod.empty() || c.pod == p.name) && (c.rack_type.empty() || c.rack_type == p.rack);
+        return (c.pod.empty() || c.pod == p.name) &&
+               (c.rack_types.empty() || std::find(c.rack_types.begin(), c.rack_types.end(), p.rack) != c.rack_types.end());
+    }
+
+    // Each claim's pods in the order it tries them (docs/models/scheduler.md, "Preference").
+    // least_capable_first: a rack type's demand is the number of workloads that may run on
+    // it; a workload tries the types in increasing demand, so the racks that more of the
+    // work can use (or that some work can use only) are left for it; ties in scenario order.
+    void order_pods() {
+        std::map<std::string, int> demand;
+        for (const auto& c : claims_) {  // a type held by several pods counts once per workload
+            std::set<std::string> types;
+            for (const auto& p : s_.pods)
+                if (eligible(c, p)) types.insert(p.rack);
+            for (const auto& t : types) ++demand[t];
+        }
+        const bool by_demand = s_.scheduler.placement == "least_capable_first";
+        for (auto& c : claims_) {
+            c.pods.clear();
+            for (std::size_t p = 0; p < s_.pods.size(); ++p)
+                if (eligible(c, s_.pods[p])) c.pods.push_back(static_cast<int>(p));
+            if (by_demand)
+                std::stable_sort(c.pods.begin(), c.pods.end(), [this, &demand](int a, int b) {
+                    return demand[s_.pods[static_cast<std::size_t>(a)].rack] <
+                           demand[s_.pods[static_cast<std::size_t>(b)].rack];
+                });
+        }
     }
 
     // ---------------------------------------------------------------- processes
@@ -225,10 +264,9 @@ private:
                 if (s_.failures.enabled) schedule_rack_failure(static_cast<int>(r));
                 continue;
             }
-            // Rack r arrives at start + r / rate days, is installed, burns in, then joins.
-            const double delivered_h = d.start_hours + static_cast<double>(r) * 24.0 / d.racks_per_day;
+            const double delivered_h = delivered_hours(r);
             const Time installed = Time::from_seconds((delivered_h + d.install_hours) * 3600.0);
-            const Time joins = Time::from_seconds((delivered_h + d.install_hours + d.burn_in_hours) * 3600.0);
+            const Time joins = Time::from_seconds(in_service_hours(r) * 3600.0);
             if (installed <= horizon_)
                 engine_.schedule_at(installed, [this, r] {
                     racks_[r].installed = true;
@@ -238,6 +276,17 @@ private:
             if (joins <= horizon_)
                 engine_.schedule_at(joins, [this, r] { join_pool(static_cast<int>(r)); }, Priority::Physics);
         }
+    }
+
+    // Rack r arrives at start + r / rate days, is installed, burns in, then joins (all at
+    // time zero without a ramp); the cost model's interest uses the same closed form.
+    double delivered_hours(std::size_t r) const {
+        const auto& d = s_.deployment;
+        return d.racks_per_day > 0.0 ? d.start_hours + static_cast<double>(r) * 24.0 / d.racks_per_day : 0.0;
+    }
+    double in_service_hours(std::size_t r) const {
+        const auto& d = s_.deployment;
+        return d.racks_per_day > 0.0 ? delivered_hours(r) + d.install_hours + d.burn_in_hours : 0.0;
     }
 
     void join_pool(int r) {
@@ -293,12 +342,14 @@ private:
         return q;
     }
 
-    // Free chunks for the claim, first fit, all in one pod (its own, or the first that has
-    // room): a chunk is `chunk` consecutive free GPUs starting at a multiple of `chunk`
-    // inside one NVLink domain. Returns (rack, first GPU) per chunk; empty if none fits.
+    // Free chunks for the claim, first fit, all in one pod (its own, or the first of its pods
+    // in its preference order that has room; so one rack type): a chunk is `chunk`
+    // consecutive free GPUs starting at a multiple of `chunk` inside one NVLink domain.
+    // Returns (rack, first GPU) per chunk; empty if none fits.
     std::vector<std::pair<int, int>> find_chunks(const Claim& c) const {
         const int needed = c.gpus / c.chunk;
-        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+        for (const int pod_index : c.pods) {
+            const auto p = static_cast<std::size_t>(pod_index);
             if (!eligible(c, s_.pods[p])) continue;
             std::vector<std::pair<int, int>> chunks;
             for (std::size_t r = 0; r < racks_.size() && static_cast<int>(chunks.size()) < needed; ++r) {
@@ -366,7 +417,8 @@ private:
     // now if it fits and either ends before the shadow time or uses only GPUs the head will
     // not need. GPU counts ignore NVLink-domain alignment (docs/models/scheduler.md).
     void backfill(const Claim& head, const std::vector<Claim*>& rest) {
-        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+        for (const int pod_index : head.pods) {
+            const auto p = static_cast<std::size_t>(pod_index);
             if (!eligible(head, s_.pods[p])) continue;
             const int pod = static_cast<int>(p);
             int free_now = free_gpus_in_pod(pod);
@@ -409,7 +461,8 @@ private:
     // jobs in one pod, lowest priority and most recently started first. Returns the chunks
     // for `c`, or nothing (and preempts nothing) if even that would not make room.
     std::vector<std::pair<int, int>> preempt_for(const Claim& c) {
-        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+        for (const int pod_index : c.pods) {
+            const auto p = static_cast<std::size_t>(pod_index);
             if (!eligible(c, s_.pods[p])) continue;
             const int pod = static_cast<int>(p);
             std::vector<Claim*> victims;
@@ -980,16 +1033,23 @@ private:
         schedule_crossings();
         double busy = 0, allocated = 0, throttled = 0;
         claim_allocated_.assign(claims_.size(), 0.0);
+        type_scratch_.assign(2 * type_names_.size(), 0.0);  // (allocated, busy) per rack type
         for (const auto& r : racks_) {
             const int g = r.spec->gpu_count();
             busy += r.utilisation * g;
+            type_scratch_[2 * static_cast<std::size_t>(r.type) + 1] += r.utilisation * g;  // as the total: burn-in counts
             for (const auto& [id, n] : r.allocations) {
                 allocated += n;
+                type_scratch_[2 * static_cast<std::size_t>(r.type)] += n;
                 claim_allocated_[static_cast<std::size_t>(id)] += n;
             }
             if (r.throttled && r.clock < 1.0 - 1e-12) throttled += g;
         }
         for (std::size_t i = 0; i < claims_.size(); ++i) claims_[i].allocated_gpus.set(now, claim_allocated_[i]);
+        for (std::size_t t = 0; t < type_names_.size(); ++t) {
+            type_allocated_[t].set(now, type_scratch_[2 * t]);
+            type_busy_[t].set(now, type_scratch_[2 * t + 1]);
+        }
         if (throttled > 0)
             warnings_.insert("GPUs throttled to stay under the throttle temperature (see thermal.throttled_gpu_hours)");
         // Workloads follow the clocks of their racks.
@@ -1045,7 +1105,13 @@ private:
     void assign_costs(Time end, double training_tokens, double inference_tokens) {
         auto& rep = report_;
         CostInputs in;
-        for (const auto& r : racks_) in.racks.push_back(r.spec);
+        for (std::size_t r = 0; r < racks_.size(); ++r) {
+            in.racks.push_back(racks_[r].spec);
+            in.delivered_hours.push_back(delivered_hours(r));
+            in.in_service_hours.push_back(in_service_hours(r));
+        }
+        in.first_delivery_hours = delivered_hours(0);
+        in.site_build_hours = s_.deployment.site_build_hours;
         in.hours = end.hours();
         in.energy_cost_usd = energy_cost_.cost_usd(end);
         in.facility_energy_mwh = rep.power.energy_mwh;
@@ -1170,6 +1236,19 @@ private:
         u.jobs_waiting_at_end = waiting_count();
         u.preemptions = preemptions_;
         u.backfilled_jobs = backfilled_;
+        for (std::size_t t = 0; t < type_names_.size(); ++t) {
+            auto& by = u.by_rack_type[type_names_[t]];
+            for (const auto& r : racks_)
+                if (r.type == static_cast<int>(t)) {
+                    by.gpus += r.spec->gpu_count();
+                    ++by.racks;
+                }
+            const double gpu_hours = by.gpus * hours;
+            by.allocated_gpu_hours = type_allocated_[t].integral_seconds(end) / 3600.0;
+            by.busy_gpu_hours = type_busy_[t].integral_seconds(end) / 3600.0;
+            by.allocated_fraction = gpu_hours > 0 ? by.allocated_gpu_hours / gpu_hours : 0.0;
+            by.busy_fraction = gpu_hours > 0 ? by.busy_gpu_hours / gpu_hours : 0.0;
+        }
 
         assign_costs(end, training_tokens, inference_tokens);
         auto& dep = rep.deployment;
@@ -1222,6 +1301,9 @@ private:
     std::vector<int> rack_group_;           // per rack: its group, -1 if not installed
     std::vector<double> claim_utilisation_;  // update_utilisations' scratch
     std::vector<double> claim_allocated_;    // refresh_power's scratch: GPUs held per claim
+    std::vector<std::string> type_names_;    // the scenario's rack types, in pod order
+    std::vector<metrics::TimeWeightedAverage> type_allocated_, type_busy_;  // GPUs per rack type
+    std::vector<double> type_scratch_;       // refresh_power's scratch
     std::optional<Time> first_placement_;
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();

@@ -71,6 +71,42 @@ TEST_CASE("an H100 has 989 dense BF16 TFLOPS and no FP4", "[catalog]") {
     REQUIRE_THROWS_AS(g.dense_tflops_for(Precision::FP4), factorysim::ModelError);
 }
 
+TEST_CASE("tensor precisions: FP4 needs Blackwell or later; every built-in GPU lists its own, with a source",
+          "[catalog]") {
+    const auto& c = Catalog::builtin();
+    for (const auto& name : c.rack_names()) {
+        INFO(name);
+        const auto& support = c.rack(name).gpu.tensor_precisions;
+        CHECK((support.status == "confirmed" || support.status == "estimate"));
+        CHECK_FALSE(support.source.empty());
+        CHECK(c.rack(name).gpu.runs(Precision::BF16));
+    }
+    for (const char* hopper : {"hgx_h100", "hgx_h200"}) CHECK_FALSE(c.rack(hopper).gpu.runs(Precision::FP4));
+    for (const char* blackwell : {"gb200_nvl72", "gb300_nvl72", "hgx_b200", "vr_nvl72"})
+        CHECK(c.rack(blackwell).gpu.runs(Precision::FP4));
+    CHECK_FALSE(c.rack("vr_nvl72").gpu.runs(Precision::TF32));  // unpublished: cannot be timed
+}
+
+TEST_CASE("tensor precisions: a user entry without a list supports the precisions it has a peak for; a bad name is "
+          "rejected with its pointer",
+          "[catalog]") {
+    Catalog c = Catalog::builtin();
+    json rack = c.raw("hgx_h100");
+    rack["name"] = "my_h100";
+    rack["gpu"].erase("tensor_precisions");
+    c.add_json(rack, "mine.json");
+    CHECK(c.rack("my_h100").gpu.tensor_precisions.status == "derived");
+    CHECK(c.rack("my_h100").gpu.runs(Precision::FP8));
+    CHECK_FALSE(c.rack("my_h100").gpu.runs(Precision::FP4));
+    rack["gpu"]["tensor_precisions"] = json::array({"fp8", "int3"});
+    try {
+        c.add_json(rack, "mine.json");
+        FAIL("expected an input error");
+    } catch (const factorysim::scenario::InputError& e) {
+        CHECK(e.diagnostics().front().pointer == "/gpu/tensor_precisions/1");
+    }
+}
+
 TEST_CASE("unknown catalog names list the known ones", "[catalog]") {
     REQUIRE_THROWS_WITH(Catalog::builtin().rack("gb300_nvl27"),
                         Catch::Contains("unknown rack \"gb300_nvl27\"") && Catch::Contains("did you mean \"gb300_nvl72\"") &&

@@ -7,6 +7,7 @@
 #include "factorysim/models/cooling_plant.hpp"
 #include "factorysim/models/gpu_performance.hpp"
 #include "factorysim/models/inference_fluid.hpp"
+#include "factorysim/models/training_memory.hpp"
 #include "factorysim/models/training_step.hpp"
 
 namespace fm = factorysim::models;
@@ -125,3 +126,26 @@ TEST_CASE("inference fluid: a model that does not fit is a ModelError with the s
     CHECK_THROWS_WITH(fm::size_instance(inst), Catch::Contains("GB of weights per GPU"));
 }
 
+
+TEST_CASE("training memory: the lower bound per GPU adds weights, gradients, sharded optimizer state and activations") {
+    const auto& cat = factorysim::catalog::Catalog::builtin();
+    const auto& m = cat.llm("llama3.1-405b");
+    const double n = factorysim::catalog::parameters(m);
+    // Llama 3 405B on 16,384 H100: tp 8, pp 16, dp 128, 8,192-token sequences (arXiv:2407.21783).
+    const auto mem = factorysim::models::training_memory_per_gpu({&m, 16384, 8, 16, 1, 1, 8192});
+    CHECK(mem.weights_and_gradients_bytes == Approx(4 * n / 128));
+    CHECK(mem.optimizer_bytes == Approx(12 * n / 128 / 128));
+    CHECK(mem.activation_bytes == Approx(2.0 * 8192 * 16384 * 126 / 8 + 34.0 * 8192 * 16384 / 8));
+    CHECK(mem.total_bytes() < cat.rack("hgx_h100").gpu.hbm_usable_gb.value * 1e9);  // the run happened
+    // The same model on one 8-GPU server cannot hold even its weights and gradients.
+    const auto one = factorysim::models::training_memory_per_gpu({&m, 8, 8, 1, 1, 1, 8192});
+    CHECK(one.weights_and_gradients_bytes > 200e9);
+    // Experts are split over ep; their optimizer state over the d / ep expert-data-parallel ranks.
+    const auto& moe = cat.llm("deepseek-v3");
+    const double experts = factorysim::catalog::parameter_breakdown(moe).routed_experts;
+    const double dense = factorysim::catalog::parameters(moe) - experts;
+    const auto e = factorysim::models::training_memory_per_gpu({&moe, 2048, 1, 16, 1, 64, 4096});
+    CHECK(e.weights_and_gradients_bytes == Approx(4 * (dense / 16 + experts / 16 / 64)));
+    CHECK(e.optimizer_bytes == Approx(12 * (dense / 16 / 128 + experts / 16 / 64 / 2)));
+    CHECK_THROWS_AS(factorysim::models::training_memory_per_gpu({&m, 100, 8, 16, 1, 1, 8192}), factorysim::ModelError);
+}

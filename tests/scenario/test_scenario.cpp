@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -162,4 +163,71 @@ TEST_CASE("scenario: the JSON Schema and the Markdown reference cover every sect
     const auto md = sc::scenario_reference_markdown();
     CHECK_THAT(md, Catch::Contains("| `supply_temp_c` | number | degC |"));
     CHECK_THAT(md, Catch::Contains("### `/workloads/N` with `\"type\": \"inference\"`"));
+}
+
+TEST_CASE("scenario: rack_types must name catalog racks that the scenario's pods hold") {
+    auto doc = minimal();
+    doc["pods"].push_back({{"name", "hopper"}, {"rack", "hgx_h100"}, {"racks", 2}});
+    doc["workloads"] = json::parse(R"([
+        {"type": "training", "name": "a", "model": "llama3.1-8b", "gpus": 8, "rack_types": ["gb301_nvl72"]},
+        {"type": "training", "name": "b", "model": "llama3.1-8b", "gpus": 8, "rack_types": ["vr_nvl72"]},
+        {"type": "training", "name": "c", "model": "llama3.1-8b", "gpus": 8, "rack": "hgx_h100",
+         "rack_types": ["hgx_h100"]},
+        {"type": "training", "name": "d", "model": "llama3.1-8b", "gpus": 8,
+         "rack_types": ["hgx_h100", "hgx_h100"]},
+        {"type": "inference", "name": "e", "model": "llama3.1-70b", "replicas": 1, "precision": "fp4",
+         "rack_types": ["gb300_nvl72", "hgx_h100"]},
+        {"type": "training", "name": "g", "model": "llama3.1-8b", "gpus": 8, "pod": "hopper",
+         "rack_types": ["gb300_nvl72"]}
+    ])");
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/workloads/0/rack_types/0: unknown rack \"gb301_nvl72\" (did you mean \"gb300_nvl72\"?)"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1/rack_types/0: no pod of the scenario holds rack type \"vr_nvl72\"; "
+                                  "its pods hold gb300_nvl72, hgx_h100"));
+    CHECK_THAT(p, Catch::Contains("/workloads/2/rack_types: give rack or rack_types, not both"));
+    CHECK_THAT(p, Catch::Contains("/workloads/3/rack_types/1: rack type \"hgx_h100\" is listed twice"));
+    CHECK_THAT(p, Catch::Contains("/workloads/4/rack_types/1: hgx_h100 cannot run this workload: hgx_h100 (H100 SXM5 "
+                                  "80GB (Hopper)) has no fp4 tensor cores"));
+    CHECK_THAT(p, Catch::Contains("/workloads/5/rack_types/0: pod \"hopper\" holds hgx_h100, not a rack type the "
+                                  "workload asks for"));
+    doc["workloads"] = json::parse(R"([{"type": "training", "name": "f", "model": "llama3.1-8b", "gpus": 8,
+                                        "rack_types": []}])");
+    CHECK_THAT(problems_of(doc), Catch::Contains("/workloads/0/rack_types: expected 1 to 64 items, found an empty array"));
+}
+
+TEST_CASE("scenario: a workload no rack type of the scenario can run is an input error, never a forever-queue") {
+    auto doc = minimal();
+    doc["pods"] = json::parse(R"([{"name": "hopper", "rack": "hgx_h100", "racks": 4},
+                                   {"name": "hopper2", "rack": "hgx_h200", "racks": 4}])");
+    doc["workloads"] = json::parse(R"([
+        {"type": "training", "name": "fp4", "model": "llama3.1-8b", "gpus": 8, "precision": "fp4"},
+        {"type": "training", "name": "huge", "model": "llama3.1-405b", "gpus": 8, "parallelism": {"tp": 8}},
+        {"type": "training", "name": "alone", "model": "llama3.1-8b", "gpus": 8, "precision": "fp4", "pod": "hopper"}
+    ])");
+    const auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/workloads/0: no rack type of the scenario can run this workload: hgx_h100: hgx_h100 "
+                                  "(H100 SXM5 80GB (Hopper)) has no fp4 tensor cores"));
+    CHECK_THAT(p, Catch::Contains("hgx_h200: hgx_h200 (H200 SXM 141GB (Hopper)) has no fp4 tensor cores"));
+    CHECK_THAT(p, Catch::Contains("/workloads/1: no rack type of the scenario can run this workload: hgx_h100: "
+                                  "llama3.1-405b needs at least"));
+    // With one candidate type the problem points at the key that rules it out.
+    CHECK_THAT(p, Catch::Contains("/workloads/2/precision: hgx_h100 (H100 SXM5 80GB (Hopper)) has no fp4 tensor cores"));
+}
+
+TEST_CASE("scenario: capability narrows a workload's rack types; racks resolve against the one type left") {
+    auto doc = minimal();
+    doc["pods"].push_back({{"name", "hopper"}, {"rack", "hgx_h100"}, {"racks", 4}});
+    doc["workloads"] = json::parse(R"([
+        {"type": "training", "name": "fp4", "model": "llama3.1-8b", "racks": 1, "precision": "fp4"},
+        {"type": "training", "name": "tp16", "model": "llama3.1-8b", "gpus": 144, "parallelism": {"tp": 16}},
+        {"type": "training", "name": "any", "model": "llama3.1-8b", "gpus": 8},
+        {"type": "inference", "name": "svc", "model": "llama3.1-8b", "replicas": 2, "rack": "hgx_h100"}
+    ])");
+    const auto s = sc::scenario_from_json(doc, "s.json");
+    using types = std::vector<std::string>;
+    CHECK(s.training[0].rack_types == types{"gb300_nvl72"});
+    CHECK(s.training[0].gpus == 72);  // one rack of the only type that runs FP4
+    CHECK(s.training[1].rack_types == types{"gb300_nvl72"});  // TP 16 needs the 72-GPU NVLink domain
+    CHECK(s.training[2].rack_types == types{"gb300_nvl72", "hgx_h100"});
+    CHECK(s.inference[0].rack_types == types{"hgx_h100"});
 }

@@ -273,3 +273,43 @@ TEST_CASE("cost: a 10,000-GPU GB300 NVL72 factory costs hundreds of millions of 
     const double rack_kw = fm::full_load_power_kw(s.catalog.rack("gb300_nvl72"));
     CHECK(rep.cost.capex_usd == Approx(139 * 3.5e6 * 1.35 + 10008 * 1000.0 + 10.7e6 * 139 * rack_kw / 1e3).epsilon(1e-12));
 }
+
+TEST_CASE("cost: interest during construction is capital x rate x time from spend to service (closed form)") {
+    const double rate = 0.08, build_months = 6, start_h = 10, install = 8, burn_in = 24, per_day = 2;
+    auto doc = base(3, 24);
+    doc["cost"]["financing"] = {{"rate_per_year", rate}};
+    doc["cost"]["cooling_usd_per_mw"] = 1.5e6;
+    doc["deployment"] = {{"racks_per_day", per_day}, {"start_hours", start_h}, {"install_hours", install},
+                         {"burn_in_hours", burn_in}, {"site_build_months", build_months}};
+    const auto rep = run(doc);
+    const auto s = sc::scenario_from_json(doc, "cost.json");
+    const auto& rack = s.catalog.rack("gb300_nvl72");
+    const double price = rack.price_usd->value;
+    const double it_usd = price * (1 + s.cost.network_fraction + s.cost.installation_fraction) +
+                          s.cost.storage_usd_per_gpu * rack.gpu_count();
+    const double site_usd = (s.cost.facility_usd_per_mw + 1.5e6) * fm::full_load_power_kw(rack) / 1e3;
+    double usd_hours = 0.0;
+    for (int k = 0; k < 3; ++k) {
+        const double delivered = start_h + k * 24.0 / per_day, in_service = delivered + install + burn_in;
+        usd_hours += it_usd * (in_service - delivered) + site_usd * (in_service - start_h + build_months * 730 / 2);
+    }
+    CHECK(rep.cost.interest_during_construction_usd == Approx(rate / 8760 * usd_hours).epsilon(1e-12));
+    CHECK(rep.cost.initial_investment_usd ==
+          Approx(rep.cost.capex_usd + rep.cost.interest_during_construction_usd).epsilon(1e-15));
+    // The site's share: a quarter year (6 months / 2) at 8 % is 2 % of it, plus the ramp.
+    CHECK(rep.cost.interest_during_construction_usd > 0.02 * 3 * site_usd);
+}
+
+TEST_CASE("cost: without a ramp only the site carries interest, for half its build; without a rate none") {
+    auto doc = base(2, 24);
+    doc["cost"]["financing"] = {{"rate_per_year", 0.1}};
+    doc["deployment"] = {{"site_build_months", 12}};
+    const auto rep = run(doc);
+    const double site = rep.cost.capex_breakdown_usd.at("facility") + rep.cost.capex_breakdown_usd.at("cooling");
+    CHECK(rep.cost.interest_during_construction_usd == Approx(0.1 * site * 12 * 730 / 2 / 8760).epsilon(1e-12));
+    doc["cost"]["financing"]["rate_per_year"] = 0;
+    const auto free = run(doc);
+    CHECK(free.cost.interest_during_construction_usd == 0.0);
+    CHECK(free.cost.initial_investment_usd == free.cost.capex_usd);
+    CHECK(free.cost.tco_usd == Approx(rep.cost.tco_usd - rep.cost.depreciation_usd + free.cost.depreciation_usd));
+}

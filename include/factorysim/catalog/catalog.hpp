@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ std::optional<Precision> parse_precision(std::string_view name);
 // Bytes per parameter or activation element: fp4 0.5, fp8 1, bf16 2, tf32 4, fp64 8.
 double bytes_per_element(Precision p);
 
+// The precisions a GPU's tensor cores run natively, with the provenance of that list.
+struct PrecisionSupport {
+    std::set<Precision> precisions;
+    std::string status;  // "confirmed", "estimate", or "derived" (no list given: the precisions with a peak)
+    std::string source;
+    std::string note;
+};
+
 struct GpuSpec {
     std::string name;
     // Dense peak TFLOPS per GPU by precision; a precision absent here has no published
@@ -44,9 +53,15 @@ struct GpuSpec {
     Quantity scaleout_nic_gbit_per_s;
     Quantity tdp_w;
     Quantity idle_w;
+    // Native tensor-core precisions (FP4 needs Blackwell or later). A catalog entry without
+    // "tensor_precisions" supports the precisions it has a dense peak for.
+    PrecisionSupport tensor_precisions;
 
     // Peak for a precision; throws ModelError naming the GPU if unpublished.
     double dense_tflops_for(Precision p) const;
+    // The simulator can run work at `p` here: the tensor cores support it and a peak is
+    // published (a supported precision without a figure cannot be timed).
+    bool runs(Precision p) const { return tensor_precisions.precisions.count(p) != 0 && dense_tflops.count(p) != 0; }
 };
 
 struct RackSpec {

@@ -137,6 +137,16 @@ struct ReliabilitySection {
     double gpu_hours_lost = 0.0;  // GPU-hours unavailable for repair + rolled-back work
 };
 
+// One rack type's share of the utilisation (the figures of UtilizationSection, for its racks).
+struct RackTypeUtilization {
+    int gpus = 0;
+    int racks = 0;
+    double allocated_gpu_hours = 0.0;
+    double busy_gpu_hours = 0.0;       // burn-in counts as busy, as in the totals
+    double allocated_fraction = 0.0;   // of the type's installed GPU-hours
+    double busy_fraction = 0.0;
+};
+
 struct UtilizationSection {
     int gpus = 0;
     int racks = 0;
@@ -148,12 +158,17 @@ struct UtilizationSection {
     std::int64_t jobs_waiting_at_end = 0;
     std::int64_t preemptions = 0;      // priority scheduler: jobs preempted
     std::int64_t backfilled_jobs = 0;  // EASY scheduler: jobs started ahead of the blocked head
+    std::map<std::string, RackTypeUtilization> by_rack_type;  // sums to the totals above
 };
 
 struct CostSection {
     double capex_usd = 0.0;
     // racks, network, storage, installation, facility, cooling
     std::map<std::string, double> capex_breakdown_usd;
+    // Interest on the capex from spend to service at the financing rate (site construction,
+    // deliveries, installation, burn-in); initial investment = capex + that. Not in the TCO.
+    double interest_during_construction_usd = 0.0;
+    double initial_investment_usd = 0.0;
     double depreciation_usd = 0.0;       // capital charge of the simulated period (straight line or annuity)
     std::map<std::string, double> depreciation_breakdown_usd;  // the same by asset class
     double energy_cost_usd = 0.0;        // integral of facility power x tariff

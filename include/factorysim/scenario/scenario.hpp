@@ -124,7 +124,9 @@ struct TrainingWorkload {
     std::string name;
     std::string model;      // catalog LLM
     std::string pod;        // pod name ("" = any pod)
-    std::string rack_type;  // rack type ("" = any)
+    // The rack types it may run on: its explicit constraint ("rack" or "rack_types") and its
+    // pod, less the types whose GPUs cannot run it (precision, NVLink domain, HBM). Empty = any.
+    std::vector<std::string> rack_types;
     int gpus = 0;
     double tokens = 0.0;  // 0 = train until the horizon
     double global_batch_tokens = 0.0;
@@ -162,7 +164,7 @@ struct InferenceWorkload {
     std::string name;
     std::string model;
     std::string pod;
-    std::string rack_type;
+    std::vector<std::string> rack_types;  // as for training: resolved by the loader, empty = any
     int instances = 0;          // "replicas"
     int gpus_per_instance = 0;  // "instance.gpus"
     int tensor = 0;             // "instance.tp"
@@ -196,7 +198,10 @@ struct Failures {
 };
 
 struct Scheduler {
-    std::string policy = "fifo";  // "fifo", "first_fit", "priority"
+    std::string policy = "fifo";  // "fifo", "first_fit", "easy_backfill", "priority"
+    // Which of a workload's rack types it tries first: "scenario_order" (pods in scenario
+    // order) or "least_capable_first" (the types the fewest workloads can run on first).
+    std::string placement = "least_capable_first";
 };
 
 // Life of each asset class, years; the loader fills the classes the scenario leaves out
@@ -232,6 +237,7 @@ struct Deployment {
     double start_hours = 0.0;
     double install_hours = 0.0;
     double burn_in_hours = 0.0;
+    double site_build_hours = 0.0;  // site construction before the first delivery (cost: interest only)
 };
 
 struct ReportOutput {
