@@ -112,6 +112,7 @@ void ServiceState::set_offered(Time now, double requests_per_s) {
     offered_ = requests_per_s;
     recompute();
     if (request_) request_->set_rate(offered_);
+    if (disagg_request_) disagg_request_->set_rate(offered_);
 }
 
 void ServiceState::set_clock(Time now, double clock_fraction) {
