@@ -1,4 +1,4 @@
-// The request-level model of disaggregated serving (docs/models/inference.md#request-level-1):
+// The request-level model of disaggregated serving (docs/models/inference.md#disaggregated-prefill-and-decode):
 // every request, KV transfer and iteration of every instance is an event on the engine.
 //
 // A request goes to the prefill instance with the fewest requests in it. A prefill instance
