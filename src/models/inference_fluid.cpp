@@ -167,14 +167,13 @@ std::optional<double> steady_iteration_s(const InferenceInstance& inst, double l
     return std::nullopt;
 }
 
-// Erlang C: probability that an arrival waits, with c servers offered A erlangs (A < c).
+}  // namespace
+
 double erlang_c(int c, double a) {
     double b = 1.0;  // Erlang B by the stable recursion
     for (int k = 1; k <= c; ++k) b = a * b / (k + a * b);
     return c * b / (c - a * (1.0 - b));
 }
-
-}  // namespace
 
 double capacity_requests_per_s(const InferenceInstance& inst, int batch_limit, double clock_fraction) {
     auto feasible = [&](double lambda) {

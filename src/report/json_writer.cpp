@@ -69,7 +69,34 @@ Json training_json(const TrainingJobReport& t) {
                 {"cost_usd", r(t.cost_usd)}};
 }
 
+Json inference_fields(const InferenceServiceReport& s);
+
+Json pool_json(const InferencePoolReport& p) {
+    return Json{{"instances", p.instances},
+                {"gpus_per_instance", p.gpus_per_instance},
+                {"gpus", p.gpus},
+                {"tp", p.tp},
+                {"ep", p.ep},
+                {"capacity_requests_per_s", r(p.capacity_requests_per_s)},
+                {"utilization", r(p.utilization)}};
+}
+
 Json inference_json(const InferenceServiceReport& s) {
+    Json out = inference_fields(s);
+    // Only disaggregated services have the section, so colocated reports keep their bytes.
+    if (s.disaggregation) {
+        const auto& d = *s.disaggregation;
+        out["disaggregation"] = Json{{"prefill", pool_json(d.prefill)},
+                                     {"decode", pool_json(d.decode)},
+                                     {"kv_link", d.kv_link},
+                                     {"kv_bytes_per_request", r(d.kv_bytes_per_request)},
+                                     {"kv_transfer_s", r(d.kv_transfer_s)},
+                                     {"kv_transfer_gb_per_s", r(d.kv_transfer_gb_per_s)}};
+    }
+    return out;
+}
+
+Json inference_fields(const InferenceServiceReport& s) {
     return Json{{"name", s.name},
                 {"model", s.model},
                 {"rack", s.rack},

@@ -84,6 +84,16 @@ void write_table(const Report& rep, std::ostream& out) {
         table(out,
               {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO", "cost"},
               rows);
+        for (const auto& s : rep.throughput.inference) {
+            if (!s.disaggregation) continue;
+            const auto& d = *s.disaggregation;
+            out << fmt::format("  {}: prefill {} x {} GPUs (util {}), decode {} x {} GPUs (util {}); KV {} MB per "
+                               "request over {}, {} ms each, {} GB/s\n",
+                               s.name, d.prefill.instances, d.prefill.gpus_per_instance, pct(d.prefill.utilization),
+                               d.decode.instances, d.decode.gpus_per_instance, pct(d.decode.utilization),
+                               num(d.kv_bytes_per_request / 1e6), d.kv_link, num(d.kv_transfer_s * 1e3),
+                               num(d.kv_transfer_gb_per_s));
+        }
     }
 
     const auto& p = rep.power;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "factorysim/core/error.hpp"
+#include "factorysim/models/inference_disaggregated.hpp"
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/training_memory.hpp"
 
@@ -68,9 +69,39 @@ std::optional<Misfit> training_misfit(const TrainingShape& job, const catalog::L
     return std::nullopt;
 }
 
+namespace {
+
+// Each pool like a colocated replica: its instance inside one NVLink domain, the weights and
+// one sequence's KV cache in its HBM.
+std::optional<Misfit> disaggregated_misfit(const InferenceWorkload& service, const catalog::LlmSpec* model,
+                                           const catalog::RackSpec& rack, const Fabric& fabric) {
+    const Disaggregation& d = *service.disaggregation;
+    for (const auto& [name, pool] : {std::pair{"prefill", &d.prefill}, std::pair{"decode", &d.decode}}) {
+        if (pool->gpus > rack.domain_gpus())
+            return Misfit{fmt::format("/disaggregation/{}/gpus", name),
+                          fmt::format("an instance of {} GPUs does not fit in the {}-GPU NVLink domain of {}", pool->gpus,
+                                      rack.domain_gpus(), rack.name)};
+        if (pool->tensor * pool->expert != pool->gpus) return std::nullopt;  // reported elsewhere
+    }
+    if (!model) return std::nullopt;
+    const auto service_on_rack = models::disaggregated_for(service, *model, rack.gpu, fabric, false);
+    for (const auto& [name, instance] :
+         {std::pair{"prefill", &service_on_rack.prefill}, std::pair{"decode", &service_on_rack.decode}}) {
+        try {
+            (void)models::size_instance(*instance);
+        } catch (const ModelError& e) {
+            return Misfit{fmt::format("/disaggregation/{}", name), e.what()};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Misfit> inference_misfit(const InferenceWorkload& service, const catalog::LlmSpec* model,
                                        const catalog::RackSpec& rack, const Fabric& fabric) {
     if (auto m = precision_misfit(service.precision, false, rack)) return m;
+    if (service.disaggregation) return disaggregated_misfit(service, model, rack, fabric);
     const int g = service.gpus_per_instance;
     if (g > rack.domain_gpus())
         return Misfit{"/instance/gpus", fmt::format("a replica of {} GPUs does not fit in the {}-GPU NVLink domain of {}",

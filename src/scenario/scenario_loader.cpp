@@ -14,6 +14,7 @@
 #include "factorysim/core/rng.hpp"
 #include "factorysim/fabric/scale_out.hpp"
 #include "factorysim/scenario/json_input.hpp"
+#include "factorysim/models/inference_disaggregated.hpp"
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/registry.hpp"
 #include "factorysim/scenario/scenario.hpp"
@@ -182,7 +183,7 @@ private:
             if (training)
                 check_training(w, at, racks, max_gpus);
             else
-                check_inference(w, at);
+                check_inference(w, at, max_gpus);
         }
     }
 
@@ -259,6 +260,8 @@ private:
     }
 
     std::optional<Misfit> inference_misfit_of(const json& w, const std::string& type) {
+        // Replicas and disaggregation both or neither: check_inference reports it.
+        if (w.contains("replicas") == w.contains("disaggregation")) return std::nullopt;
         const auto model = w.at("model").get<std::string>();
         return inference_misfit(read_inference(w), cat_.has_llm(model) ? &cat_.llm(model) : nullptr, cat_.rack(type),
                                 read_fabric(doc_.at("fabric")));
@@ -331,11 +334,23 @@ private:
     }
 
     // The replica's shape against the rack types is a capability (rack_fit); the rest here.
-    void check_inference(const json& w, const std::string& at) {
+    void check_inference(const json& w, const std::string& at, int max_gpus) {
         const auto& arrival = w.at("arrival");
         if (arrival.at("type") == "trace" && arrival.at("path").get<std::string>().empty())
             problem(at + "/arrival/path",
                     "a trace arrival needs the path of a CSV file with columns time_s, input_tokens, output_tokens");
+        const bool has_replicas = w.contains("replicas"), disaggregated = w.contains("disaggregation");
+        if (has_replicas == disaggregated) {
+            problem(at + (has_replicas ? "/replicas" : ""),
+                    has_replicas ? "give replicas (prefill and decode on each replica) or disaggregation (separate "
+                                   "prefill and decode pools), not both"
+                                 : "missing \"replicas\" (or \"disaggregation\")");
+            return;
+        }
+        if (disaggregated) {
+            check_disaggregation(w, at, max_gpus);
+            return;
+        }
         const auto& inst = w.at("instance");
         const int g = inst.at("gpus").get<int>();
         const int ep = inst.at("ep").get<int>();
@@ -346,6 +361,37 @@ private:
         if (ep > 1 && cat_.has_llm(model) && cat_.llm(model).experts == 0)
             problem(at + "/instance/ep",
                     fmt::format("{} is a dense model; expert parallelism needs a mixture of experts", model));
+    }
+
+    // Each pool's shape, both pools together within the pods, and no autoscaling (not
+    // modelled for pools). NVLink domain and HBM are capabilities of a rack type (rack_fit).
+    void check_disaggregation(const json& w, const std::string& at, int max_gpus) {
+        const auto d_at = at + "/disaggregation";
+        const auto& d = w.at("disaggregation");
+        if (w.at("autoscale").at("target_utilization").get<double>() > 0.0)
+            problem(at + "/autoscale/target_utilization",
+                    "autoscaling is not modelled for disaggregated pools; set it to 0 or remove disaggregation");
+        const auto model = w.at("model").get<std::string>();
+        long long total = 0;
+        for (const char* name : {"prefill", "decode"}) {
+            const auto p_at = d_at + "/" + name;
+            const auto& pool = d.at(name);
+            const int g = pool.at("gpus").get<int>();
+            const int ep = pool.at("ep").get<int>();
+            const int tp = pool.contains("tp") ? pool.at("tp").get<int>() : g / ep;
+            total += static_cast<long long>(pool.at("replicas").get<int>()) * g;
+            if (tp * ep != g) {
+                problem(p_at, fmt::format("tp x ep = {} x {} must equal the instance's {} GPUs", tp, ep, g));
+            }
+            if (ep > 1 && cat_.has_llm(model) && cat_.llm(model).experts == 0) {
+                problem(p_at + "/ep", fmt::format("{} is a dense model; expert parallelism needs a mixture of experts",
+                                                  model));
+            }
+        }
+        if (total > max_gpus)
+            problem(d_at, fmt::format("the prefill and decode pools need {} GPUs but the pods the service may use have "
+                                      "{} at most",
+                                      total, max_gpus));
     }
 
     json& doc_;
@@ -510,11 +556,30 @@ InferenceWorkload read_inference(const json& w) {
     s.name = w.at("name").get<std::string>();
     s.model = w.at("model").get<std::string>();
     s.pod = w.at("pod").get<std::string>();
-    s.instances = w.at("replicas").get<int>();
-    const auto& inst = w.at("instance");
-    s.gpus_per_instance = inst.at("gpus").get<int>();
-    s.expert = inst.at("ep").get<int>();
-    s.tensor = inst.contains("tp") ? inst.at("tp").get<int>() : s.gpus_per_instance / s.expert;
+    if (w.contains("disaggregation")) {
+        // The pools replace the replica shape (instances and gpus_per_instance stay 0).
+        const auto& d = w.at("disaggregation");
+        const auto pool = [](const json& p) {
+            InferencePool out;
+            out.replicas = p.at("replicas").get<int>();
+            out.gpus = p.at("gpus").get<int>();
+            out.expert = p.at("ep").get<int>();
+            out.tensor = p.contains("tp") ? p.at("tp").get<int>() : out.gpus / out.expert;
+            return out;
+        };
+        Disaggregation dis;
+        dis.prefill = pool(d.at("prefill"));
+        dis.decode = pool(d.at("decode"));
+        dis.kv_efficiency = d.at("kv_transfer").at("efficiency").get<double>();
+        dis.kv_latency_s = d.at("kv_transfer").at("latency_us").get<double>() * 1e-6;
+        s.disaggregation = dis;
+    } else {
+        s.instances = w.at("replicas").get<int>();
+        const auto& inst = w.at("instance");
+        s.gpus_per_instance = inst.at("gpus").get<int>();
+        s.expert = inst.at("ep").get<int>();
+        s.tensor = inst.contains("tp") ? inst.at("tp").get<int>() : s.gpus_per_instance / s.expert;
+    }
     s.precision = precision_of(w.at("precision"));
     const auto& a = w.at("arrival");
     s.arrival = a.at("type").get<std::string>();

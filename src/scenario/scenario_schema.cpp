@@ -205,6 +205,37 @@ Schema token_distribution(std::string what, double mean) {
         .with_default(nlohmann::json::object());
 }
 
+// One pool of a disaggregated service (its own instance shape and replica count).
+Schema pool_schema(std::string description) {
+    return object(std::move(description),
+                  {{"replicas", integer("Instances in the pool", "", 1, 1000000)},
+                   {"gpus", integer("GPUs per instance (inside one NVLink domain)", "", 1, 576, 8)},
+                   {"tp", integer("Tensor parallel (default: the instance's GPUs / ep)", "", 1, 576)},
+                   {"ep", integer("Expert parallel (MoE)", "", 1, 576, 1)}},
+                  {"replicas"});
+}
+
+Schema disaggregation_schema() {
+    return object(
+        "Disaggregated serving: prompts are prefilled on the prefill pool, each request's KV cache is sent to "
+        "a decode instance, which generates every output token. Absent: prefill and decode share each replica "
+        "(replicas, instance). With it, give no replicas; instance is not used (docs/models/inference.md)",
+        {{"prefill", pool_schema("The prefill pool: prefill-only iterations of up to chunk_tokens prompt tokens")},
+         {"decode", pool_schema("The decode pool: decode-only continuous batching, batch capped by max_batch and "
+                                "the instance's KV cache")},
+         {"kv_transfer",
+          object("KV cache transfer prefill -> decode: latency + KV bytes / (min(tp_prefill, tp_decode) x link x "
+                 "efficiency); the link is NVLink when the whole service sits in one NVLink domain, else the GPUs' "
+                 "scale-out NICs",
+                 {{"efficiency",
+                   number("Achieved fraction of the link's bandwidth (estimate, as fabric.collective_efficiency)",
+                          "", 0.05, 1, 0.8)},
+                  {"latency_us", number("Fixed cost per transfer (setup, completion notice; estimate)", "us", 0,
+                                        1e6, 10)}})
+              .with_default(nlohmann::json::object())}},
+        {"prefill", "decode"});
+}
+
 Schema inference_schema() {
     return object_variant(
         "inference", "An LLM inference service (docs/models/inference.md)",
@@ -215,7 +246,8 @@ Schema inference_schema() {
          {"rack_types", array("Rack types the service may run on (default: every type in the scenario whose GPUs can run "
                               "it: precision, NVLink domain, HBM; docs/models/scheduler.md)",
                               string("Catalog rack type held by a pod of the scenario"), 1, 64)},
-         {"replicas", integer("Model replicas (instances)", "", 1, 1000000)},
+         {"replicas", integer("Model replicas (instances); required unless disaggregation gives the pools", "",
+                              1, 1000000)},
          {"instance",
           object("One replica: GPUs inside one NVLink domain, split as tp x ep",
                  {{"gpus", integer("GPUs per replica", "", 1, 576, 8)},
@@ -263,8 +295,9 @@ Schema inference_schema() {
                           "", 0, 1, 0)},
                   {"min_replicas", integer("Replicas that always take load", "", 1, 1000000, 1)}})
               .with_default(nlohmann::json::object())},
-         {"start_hours", number("Time the service starts", "h", 0, 1e6, 0)}},
-        {"name", "model", "replicas"});
+         {"start_hours", number("Time the service starts", "h", 0, 1e6, 0)},
+         {"disaggregation", disaggregation_schema()}},
+        {"name", "model"});
 }
 
 Schema failures_schema() {

@@ -13,44 +13,10 @@ RequestLevelService::RequestLevelService(Engine& engine, const scenario::Inferen
       instance_(instance),
       kv_capacity_tokens_(sizing.kv_capacity_tokens),
       batch_limit_(config.max_batch),
-      arrivals_rng_(engine.rng("inference-arrivals/" + config.name)),
-      lengths_rng_(engine.rng("inference-lengths/" + config.name)),
-      replicas_(static_cast<std::size_t>(replicas)) {}
+      replicas_(static_cast<std::size_t>(replicas)),
+      arrivals_(engine, config, [this](int input, int output) { arrive(input, output); }) {}
 
-int RequestLevelService::draw_tokens(const scenario::TokenDistribution& d) {
-    double v = d.mean;
-    if (d.kind == "exponential") {
-        v = lengths_rng_.exponential(d.mean);
-    } else if (d.kind == "lognormal") {
-        const double sigma2 = std::log1p(d.cv * d.cv);
-        v = lengths_rng_.lognormal(std::log(d.mean) - sigma2 / 2.0, std::sqrt(sigma2));
-    }
-    return std::max(1, static_cast<int>(std::lround(v)));
-}
-
-void RequestLevelService::set_rate(double requests_per_s) {
-    rate_ = requests_per_s;
-    // A trace brings its own arrivals: the rate only starts the replay.
-    if (config_.trace && next_arrival_.valid() && engine_.is_pending(next_arrival_)) return;
-    engine_.cancel(next_arrival_);
-    schedule_arrival();
-}
-
-void RequestLevelService::schedule_arrival() {
-    if (config_.trace) {
-        // The next request of the trace at or after now (requests before the service
-        // started are skipped).
-        const auto& times = config_.trace->time_s;
-        while (trace_next_ < times.size() && times[trace_next_] < engine_.now().seconds() - 1e-9) ++trace_next_;
-        if (trace_next_ >= times.size()) return;
-        const Time at = std::max(engine_.now(), Time::from_seconds(times[trace_next_]));
-        next_arrival_ = engine_.schedule_at(at, [this] { arrive(); });
-        return;
-    }
-    if (rate_ <= 0.0) return;
-    const Duration gap = Duration::from_seconds(arrivals_rng_.exponential(1.0 / rate_));
-    next_arrival_ = engine_.schedule_in(gap, [this] { arrive(); });
-}
+void RequestLevelService::set_rate(double requests_per_s) { arrivals_.set_rate(requests_per_s); }
 
 std::uint32_t RequestLevelService::new_request() {
     if (!free_requests_.empty()) {
@@ -63,21 +29,14 @@ std::uint32_t RequestLevelService::new_request() {
     return static_cast<std::uint32_t>(requests_.size() - 1);
 }
 
-void RequestLevelService::arrive() {
+void RequestLevelService::arrive(int input_tokens, int output_tokens) {
     const std::uint32_t id = new_request();
     Request& q = requests_[id];
     q.arrival = engine_.now();
-    if (config_.trace) {
-        q.input = q.original_input = config_.trace->input_tokens[trace_next_];
-        q.output = q.original_output = config_.trace->output_tokens[trace_next_];
-        ++trace_next_;
-    } else {
-        q.input = q.original_input = draw_tokens(config_.input);
-        q.output = q.original_output = draw_tokens(config_.output);
-    }
+    q.input = q.original_input = input_tokens;
+    q.output = q.original_output = output_tokens;
     ++stats_.arrived;
     dispatch(id);
-    schedule_arrival();
 }
 
 void RequestLevelService::dispatch(std::uint32_t id) {

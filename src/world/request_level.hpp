@@ -22,6 +22,7 @@
 #include "factorysim/metrics/histogram.hpp"
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "world/request_arrivals.hpp"
 
 namespace factorysim::world {
 
@@ -71,9 +72,7 @@ private:
         std::uint64_t generation = 0;  // bumped when the replica goes down: its iteration in flight is void
     };
 
-    int draw_tokens(const scenario::TokenDistribution& d);
-    void schedule_arrival();
-    void arrive();
+    void arrive(int input_tokens, int output_tokens);
     void dispatch(std::uint32_t request);
     void start_iteration(int r);
     void finish_iteration(int r, std::uint64_t generation);
@@ -85,16 +84,12 @@ private:
     models::InferenceInstance instance_;
     double kv_capacity_tokens_;
     int batch_limit_;
-    double rate_ = 0.0;
     double clock_ = 1.0;
-    RandomStream arrivals_rng_;
-    RandomStream lengths_rng_;
-    EventHandle next_arrival_;
-    std::size_t trace_next_ = 0;  // next request of a trace arrival
     std::vector<Request> requests_;
     std::vector<std::uint32_t> free_requests_;
     std::vector<Replica> replicas_;
     Stats stats_;
+    RequestArrivals arrivals_;  // last: its callback uses the members above
 };
 
 }  // namespace factorysim::world

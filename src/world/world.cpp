@@ -79,6 +79,13 @@ struct Claim {
     std::vector<int> pods;                // the pods it may use, in the order it tries them
     int gpus = 0;
     int chunk = 1;
+    // A disaggregated inference service: (instances, GPUs each) of its prefill pool, then of
+    // its decode pool. Empty: `gpus / chunk` chunks of `chunk`.
+    std::vector<std::pair<int, int>> pools;
+    struct Instance {
+        int rack = 0, first = 0, pool = 0;
+    };
+    std::vector<Instance> instances;  // where each pool instance landed (pools only)
     Time submit;
     int priority = 0;
     int order = 0;  // position in the scenario
@@ -207,6 +214,11 @@ private:
             c.rack_types = w.rack_types;
             c.gpus = w.instances * w.gpus_per_instance;
             c.chunk = w.gpus_per_instance;
+            if (const auto& d = w.disaggregation) {
+                c.pools = {{d->prefill.replicas, d->prefill.gpus}, {d->decode.replicas, d->decode.gpus}};
+                c.gpus = d->prefill.replicas * d->prefill.gpus + d->decode.replicas * d->decode.gpus;
+                c.chunk = std::min(d->prefill.gpus, d->decode.gpus);
+            }
             c.submit = Time::from_seconds(w.start_hours * 3600.0);
             c.order = order++;
             claims_.push_back(std::move(c));
@@ -347,6 +359,7 @@ private:
     // consecutive free GPUs starting at a multiple of `chunk` inside one NVLink domain.
     // Returns (rack, first GPU) per chunk; empty if none fits.
     std::vector<std::pair<int, int>> find_chunks(const Claim& c) const {
+        if (!c.pools.empty()) return find_pool_chunks(c);
         const int needed = c.gpus / c.chunk;
         for (const int pod_index : c.pods) {
             const auto p = static_cast<std::size_t>(pod_index);
@@ -366,6 +379,61 @@ private:
             if (static_cast<int>(chunks.size()) == needed) return chunks;
         }
         return {};
+    }
+
+    // find_chunks for a claim with pools of different instance sizes: each pool's instances
+    // in turn, first fit, aligned to their own size, on GPUs the earlier pools left free;
+    // all in one pod. Returns (rack, first GPU) per instance, the pools in order.
+    std::vector<std::pair<int, int>> find_pool_chunks(const Claim& c) const {
+        for (std::size_t p = 0; p < s_.pods.size(); ++p) {
+            if (!eligible(c, s_.pods[p])) continue;
+            std::map<int, std::vector<bool>> taken;  // GPUs given to earlier instances in this trial
+            std::vector<std::pair<int, int>> chunks;
+            bool fits = true;
+            for (const auto& [count, size] : c.pools) {
+                int found = 0;
+                for (std::size_t r = 0; r < racks_.size() && found < count; ++r) {
+                    const Rack& rack = racks_[r];
+                    if (rack.pod != static_cast<int>(p)) continue;
+                    auto& mine = taken.try_emplace(static_cast<int>(r), rack.gpu_owner.size(), false).first->second;
+                    const int domain = rack.spec->domain_gpus();
+                    for (int d = 0; d + domain <= rack.spec->gpu_count(); d += domain)
+                        for (int g = d; g + size <= d + domain && found < count; g += size) {
+                            bool free = true;
+                            for (int k = g; k < g + size && free; ++k)
+                                free = rack.gpu_owner[static_cast<std::size_t>(k)] == -1 && !mine[static_cast<std::size_t>(k)];
+                            if (!free) continue;
+                            for (int k = g; k < g + size; ++k) mine[static_cast<std::size_t>(k)] = true;
+                            chunks.emplace_back(static_cast<int>(r), g);
+                            ++found;
+                        }
+                }
+                if (found < count) {
+                    fits = false;
+                    break;
+                }
+            }
+            if (fits) return chunks;
+        }
+        return {};
+    }
+
+    // GPUs of the i-th chunk find_chunks returned for the claim.
+    static int chunk_gpus(const Claim& c, std::size_t i) {
+        for (const auto& [count, size] : c.pools) {
+            if (i < static_cast<std::size_t>(count)) return size;
+            i -= static_cast<std::size_t>(count);
+        }
+        return c.chunk;
+    }
+
+    // The instance (first GPU, pool) of claim `id` holding GPU k of rack r.
+    std::pair<int, int> instance_at(int id, int r, int k) const {
+        const Claim& c = claims_[static_cast<std::size_t>(id)];
+        for (const auto& in : c.instances)
+            if (in.rack == r && k >= in.first && k < in.first + c.pools[static_cast<std::size_t>(in.pool)].second)
+                return {in.first, in.pool};
+        return {chunk_start(racks_[static_cast<std::size_t>(r)], k, c.chunk), 0};
     }
 
     void try_schedule() {
@@ -536,10 +604,15 @@ private:
         c.placed_at = engine_.now();
         const int id = static_cast<int>(&c - claims_.data());
         std::map<int, int> per_rack;
-        for (const auto& [r, first] : chunks) {
+        c.instances.clear();
+        for (std::size_t i = 0; i < chunks.size(); ++i) {
+            const auto [r, first] = chunks[i];
+            const int size = chunk_gpus(c, i);
             auto& rack = racks_[static_cast<std::size_t>(r)];
-            for (int k = first; k < first + c.chunk; ++k) rack.gpu_owner[static_cast<std::size_t>(k)] = id;
-            per_rack[r] += c.chunk;
+            for (int k = first; k < first + size; ++k) rack.gpu_owner[static_cast<std::size_t>(k)] = id;
+            per_rack[r] += size;
+            if (!c.pools.empty())
+                c.instances.push_back({r, first, i < static_cast<std::size_t>(c.pools.front().first) ? 0 : 1});
         }
         c.racks_used.assign(per_rack.begin(), per_rack.end());
         for (const auto& [r, n] : c.racks_used) racks_[static_cast<std::size_t>(r)].allocations.emplace_back(id, n);
@@ -552,7 +625,13 @@ private:
             update_fabric_shares();
         } else {
             auto& svc = services_[c.index];
-            svc.place(engine_.now(), spec, racks_touched, s_.fabric, engine_);
+            // KV transfers stay on NVLink only if every instance shares one NVLink domain.
+            const auto domain_of = [&](const std::pair<int, int>& chunk) {
+                return std::pair{chunk.first, chunk.second / racks_[static_cast<std::size_t>(chunk.first)].spec->domain_gpus()};
+            };
+            const bool one_domain = std::all_of(chunks.begin(), chunks.end(),
+                                                [&](const auto& k) { return domain_of(k) == domain_of(chunks.front()); });
+            svc.place(engine_.now(), spec, racks_touched, s_.fabric, engine_, one_domain);
             svc.set_offered(engine_.now(), svc.offered_rate_at(engine_.now()));
         }
     }
@@ -777,7 +856,7 @@ private:
             const int owner = rack.gpu_owner[static_cast<std::size_t>(k)];
             if (owner < 0) continue;
             hit.insert(owner);
-            hit_chunks[owner].insert(chunk_start(rack, k, claims_[static_cast<std::size_t>(owner)].chunk));
+            hit_chunks[owner].insert(instance_at(owner, r, k).first);
         }
         if (component == "network") {
             // A switch or cable fault stops the training jobs using the tray's links; the
@@ -814,7 +893,7 @@ private:
                 trainings_[c.index].missing_chunks += static_cast<int>(chunks.size());
                 interrupt(c.index);
             } else {
-                for (std::size_t n = 0; n < chunks.size(); ++n) services_[c.index].instance_down(engine_.now());
+                for (int start : chunks) services_[c.index].instance_down(engine_.now(), instance_at(id, r, start).second);
                 instances_down += static_cast<int>(chunks.size());
             }
         }
@@ -832,9 +911,11 @@ private:
         std::set<int> instance_chunks;
         for (const auto& [k, owner] : restore) {
             rack.gpu_owner[static_cast<std::size_t>(k)] = owner;
-            if (owner >= 0) instance_chunks.insert(owner * 65536 + chunk_start(rack, k, claims_[static_cast<std::size_t>(owner)].chunk));
+            if (owner >= 0) instance_chunks.insert(owner * 65536 + instance_at(owner, r, k).first);
         }
-        for (int key : instance_chunks) services_[claims_[static_cast<std::size_t>(key / 65536)].index].instance_up(engine_.now());
+        for (int key : instance_chunks)
+            services_[claims_[static_cast<std::size_t>(key / 65536)].index].instance_up(
+                engine_.now(), instance_at(key / 65536, r, key % 65536).second);
         recount_rack(rack);
         for (int id : hit) recount_claim(claims_[static_cast<std::size_t>(id)]);
         try_schedule();

@@ -98,6 +98,10 @@ double capacity_requests_per_s(const InferenceInstance& instance, int batch_limi
 double slo_capacity_requests_per_s(const InferenceInstance& instance, const InstanceSizing& sizing,
                                    double ttft_slo_s, double tpot_slo_s, double clock_fraction = 1.0);
 
+// Erlang C: the probability that an arrival waits, with `servers` servers offered `erlangs`
+// (< servers) of load; the batch-slot wait of the fluid models.
+double erlang_c(int servers, double erlangs);
+
 // Weight bytes one GPU of the instance holds.
 double weight_bytes_per_gpu(const InferenceInstance& instance);
 

@@ -63,6 +63,25 @@ struct TrainingJobReport {
     double cost_usd = 0.0;             // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
+// One pool of a disaggregated inference service.
+struct InferencePoolReport {
+    int instances = 0;
+    int gpus_per_instance = 0;
+    int gpus = 0;
+    int tp = 0, ep = 0;
+    double capacity_requests_per_s = 0.0;  // all instances, full clocks
+    double utilization = 0.0;              // served / capacity of the instances up, time-averaged
+};
+
+// Prefill/decode disaggregation: the pools and the KV traffic between them.
+struct DisaggregationReport {
+    InferencePoolReport prefill, decode;
+    std::string kv_link;                   // "nvlink" or "scale_out"
+    double kv_bytes_per_request = 0.0;     // at the mean prompt length
+    double kv_transfer_s = 0.0;            // per request: fluid at the mean prompt; request-level the mean
+    double kv_transfer_gb_per_s = 0.0;     // KV bytes moved / simulated seconds (the fabric load)
+};
+
 struct InferenceServiceReport {
     std::string name;
     std::string model;
@@ -90,6 +109,7 @@ struct InferenceServiceReport {
     double slo_capacity_output_tokens_per_s_per_gpu = 0.0;
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
     double cost_usd = 0.0;                 // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
+    std::optional<DisaggregationReport> disaggregation;  // absent for colocated serving
 };
 
 struct ThroughputSection {

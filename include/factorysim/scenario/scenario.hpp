@@ -160,6 +160,24 @@ struct RequestTrace {
     std::vector<double> hourly_requests;  // arrivals in each hour of the run (the fluid model's rate)
 };
 
+// One pool of a disaggregated service: `replicas` instances of `gpus` GPUs inside one NVLink
+// domain, split as tp x ep (docs/models/inference.md#disaggregated-prefill-and-decode).
+struct InferencePool {
+    int replicas = 0;
+    int gpus = 0;
+    int tensor = 0;  // "tp"
+    int expert = 1;  // "ep"
+};
+
+// Prefill and decode on separate pools; each request's KV cache crosses from its prefill
+// instance to a decode instance.
+struct Disaggregation {
+    InferencePool prefill;
+    InferencePool decode;
+    double kv_efficiency = 0.8;   // achieved fraction of the link (NVLink or scale-out NIC)
+    double kv_latency_s = 10e-6;  // per transfer
+};
+
 struct InferenceWorkload {
     std::string name;
     std::string model;
@@ -185,6 +203,9 @@ struct InferenceWorkload {
     double start_hours = 0.0;
     double autoscale_target = 0.0;  // fluid: serve at most this share of capacity per replica (0: off)
     int autoscale_min_replicas = 1;
+    // Absent: prefill and decode share each replica (colocated). Present: instances and
+    // gpus_per_instance are unused (0); the pools say what runs where.
+    std::optional<Disaggregation> disaggregation;
 };
 
 struct Failures {
