@@ -59,7 +59,7 @@ TEST_CASE("deployment plan: racks are energised in order when the site's power a
     d.burn_in_hours = 10;
     const double mw = rack_w / 1e6;
     // Capacity min(power, cooling): 2 racks from 5 h, 5 from 40 h (cooling binds), 8 from 100 h.
-    d.site_phases = {{5, 2 * mw, 3 * mw}, {40, 9 * mw, 5 * mw}, {100, 8 * mw, 8 * mw}};
+    d.site_phases = {{5, 2 * mw, 3 * mw}, {40, 9 * mw, 5 * mw}, {100, 9 * mw, 8 * mw}};
     CHECK(fm::site_capacity_w(d, 4.9) == 0.0);
     CHECK(fm::site_capacity_w(d, 40) == Approx(5 * rack_w));
     const auto plan = fm::plan_deployment(d, racks(8), 1, 1e6);
@@ -76,7 +76,7 @@ TEST_CASE("deployment plan: racks are energised in order when the site's power a
     CHECK(plan.full_load_w == Approx(8 * rack_w));
 
     SECTION("a site that never grows big enough leaves the last racks unenergised") {
-        d.site_phases.back().power_mw = 6.5 * mw;
+        d.site_phases.back().cooling_mw = 6.5 * mw;
         const auto short_site = fm::plan_deployment(d, racks(8), 1, 1e6);
         CHECK(short_site.racks_never_energised == 2);
         CHECK(short_site.racks[5].energised_h == 100.0);

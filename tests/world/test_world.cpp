@@ -463,7 +463,7 @@ TEST_CASE("deployment: racks wait for site power and cooling exactly as the clos
     doc["deployment"] = {{"racks_per_day", 24}, {"install_hours", 2}, {"burn_in_hours", 10},
                          {"site_phases", {{{"at_hours", 5}, {"power_mw", 2 * mw}, {"cooling_mw", 3 * mw}},
                                           {{"at_hours", 40}, {"power_mw", 9 * mw}, {"cooling_mw", 5 * mw}},
-                                          {{"at_hours", 100}, {"power_mw", 8 * mw}, {"cooling_mw", 8 * mw}}}}};
+                                          {{"at_hours", 100}, {"power_mw", 9 * mw}, {"cooling_mw", 8 * mw}}}}};
     auto job = training(8);
     doc["workloads"] = json::array({job});
     const auto rep = run(doc);
