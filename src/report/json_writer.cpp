@@ -229,7 +229,13 @@ nlohmann::ordered_json to_json(const Report& rep) {
                              {"first_rack_in_service_hours", optional_hours(d.first_rack_in_service_hours)},
                              {"time_to_first_token_hours", optional_hours(d.time_to_first_token_hours)},
                              {"time_to_full_capacity_hours", optional_hours(d.time_to_full_capacity_hours)},
-                             {"gpu_hours_lost_to_ramp", r(d.gpu_hours_lost_to_ramp)}};
+                             {"gpu_hours_lost_to_ramp", r(d.gpu_hours_lost_to_ramp)},
+                             {"racks_in_service", d.racks_in_service},
+                             {"full_load_it_mw", r(d.full_load_it_mw)},
+                             {"rack_hours_waiting_for_site", r(d.rack_hours_waiting_for_site)},
+                             {"racks_never_energised", d.racks_never_energised},
+                             {"burn_in_failures", d.burn_in_failures},
+                             {"burn_in_failure_rack_hours", r(d.burn_in_failure_rack_hours)}};
     const auto& f = rep.fabric;
     Json tiers = Json::array();
     for (const auto& t : f.tier)

@@ -141,6 +141,14 @@ void write_table(const Report& rep, std::ostream& out) {
         row(out, "time to first token", hours(d.time_to_first_token_hours));
         row(out, "time to full capacity", hours(d.time_to_full_capacity_hours));
         row(out, "GPU-hours lost to the ramp", num(d.gpu_hours_lost_to_ramp));
+        row(out, "racks in service", fmt::format("{} / {}", d.racks_in_service, d.racks));
+        if (d.rack_hours_waiting_for_site > 0.0 || d.racks_never_energised > 0)
+            row(out, "waiting for site power/cooling",
+                fmt::format("{} rack-hours ({} racks never energised; all racks need {:.1f} MW)",
+                            num(d.rack_hours_waiting_for_site), d.racks_never_energised, d.full_load_it_mw));
+        if (d.burn_in_failures > 0)
+            row(out, "burn-in failures", fmt::format("{} (they added {} rack-hours)", d.burn_in_failures,
+                                                     num(d.burn_in_failure_rack_hours)));
     }
 
     const auto& f = rep.fabric;

@@ -72,11 +72,79 @@ public:
         check_pods();
         check_workloads();
         check_fabric();
+        check_deployment();
     }
 
 private:
     void problem(std::string pointer, std::string message) {
         problems_.push_back({std::move(pointer), std::move(message)});
+    }
+
+    // One delivery schedule that brings every rack; deliveries and site phases in time order,
+    // site capacity cumulative; burn-in failures and site phases only with a ramp.
+    void check_deployment() {
+        const auto& d = doc_.at("deployment");
+        std::vector<std::string> schedules;
+        if (d.at("racks_per_day").get<double>() > 0.0) schedules.push_back("racks_per_day");
+        if (d.at("racks_per_week").get<int>() > 0) schedules.push_back("racks_per_week");
+        if (!d.at("deliveries").empty()) schedules.push_back("deliveries");
+        if (schedules.size() > 1)
+            problem("/deployment/" + schedules[1],
+                    fmt::format("expected one delivery schedule, found {}: give racks_per_day, racks_per_week or "
+                                "deliveries",
+                                join(schedules)));
+        const bool ramp = !schedules.empty();
+        const auto& deliveries = d.at("deliveries");
+        if (!deliveries.empty()) {
+            if (d.at("start_hours").get<double>() != 0.0)
+                problem("/deployment/start_hours",
+                        "start_hours applies to racks_per_day and racks_per_week; a delivery list's at_hours are "
+                        "absolute");
+            long long delivered = 0, racks = 0;
+            for (std::size_t i = 0; i < deliveries.size(); ++i) {
+                delivered += deliveries[i].at("racks").get<long long>();
+                if (i > 0 && deliveries[i].at("at_hours").get<double>() < deliveries[i - 1].at("at_hours").get<double>())
+                    problem(append_pointer(append_pointer("/deployment/deliveries", i), "at_hours"),
+                            fmt::format("expected deliveries in time order: {} h is before delivery {} at {} h",
+                                        deliveries[i].at("at_hours").get<double>(), i - 1,
+                                        deliveries[i - 1].at("at_hours").get<double>()));
+            }
+            for (const auto& p : doc_.at("pods")) racks += p.at("racks").get<long long>();
+            if (delivered != racks)
+                problem("/deployment/deliveries",
+                        fmt::format("expected deliveries of every rack: they bring {} racks, the pods have {}{}",
+                                    delivered, racks,
+                                    delivered < racks ? " (a rack that never arrives does not belong in a pod)" : ""));
+        }
+        const auto& phases = d.at("site_phases");
+        if (!phases.empty() && !ramp)
+            problem("/deployment/site_phases",
+                    "site phases gate the racks of a deployment ramp: expected a delivery schedule beside them "
+                    "(racks_per_day, racks_per_week or deliveries); without one every rack is in service at the "
+                    "start");
+        for (std::size_t i = 1; i < phases.size(); ++i) {
+            const auto at = append_pointer("/deployment/site_phases", i);
+            for (const char* key : {"at_hours", "power_mw", "cooling_mw"}) {
+                const double now = phases[i].at(key).get<double>(), before = phases[i - 1].at(key).get<double>();
+                if (now < before)
+                    problem(append_pointer(at, key),
+                            std::string(key) == "at_hours"
+                                ? fmt::format("expected site phases in time order: {} h is before phase {} at {} h",
+                                              now, i - 1, before)
+                                : fmt::format("expected cumulative capacity that never decreases: {} MW is below "
+                                              "phase {}'s {} MW",
+                                              now, i - 1, before));
+            }
+        }
+        if (d.at("burn_in_failure_probability").get<double>() > 0.0) {
+            if (!ramp)
+                problem("/deployment/burn_in_failure_probability",
+                        "burn-in failures happen on a deployment ramp: expected a delivery schedule (racks_per_day, "
+                        "racks_per_week or deliveries)");
+            else if (d.at("burn_in_hours").get<double>() <= 0.0)
+                problem("/deployment/burn_in_failure_probability",
+                        "a rack can only fail a burn-in it runs: expected burn_in_hours > 0");
+        }
     }
 
     // The scale-out fabric must reach every GPU with the tiers asked for.
@@ -676,6 +744,14 @@ Scenario convert(json doc, const std::string& file, catalog::Catalog cat, Tariff
     s.deployment.install_hours = d.at("install_hours").get<double>();
     s.deployment.burn_in_hours = d.at("burn_in_hours").get<double>();
     s.deployment.site_build_hours = d.at("site_build_months").get<double>() * 730.0;
+    s.deployment.racks_per_week = d.at("racks_per_week").get<int>();
+    for (const auto& delivery : d.at("deliveries"))
+        s.deployment.deliveries.push_back({delivery.at("at_hours").get<double>(), delivery.at("racks").get<int>()});
+    s.deployment.burn_in_failure_probability = d.at("burn_in_failure_probability").get<double>();
+    s.deployment.burn_in_repair_hours = d.value("burn_in_repair_hours", s.failures.repair_hours);
+    for (const auto& phase : d.at("site_phases"))
+        s.deployment.site_phases.push_back(
+            {phase.at("at_hours").get<double>(), phase.at("power_mw").get<double>(), phase.at("cooling_mw").get<double>()});
     for (const auto& o : doc.at("report").at("outputs"))
         s.report.outputs.push_back({o.at("format").get<std::string>(), o.at("path").get<std::string>()});
     s.report.sample_interval = Duration::from_seconds(doc.at("report").at("sample_interval_minutes").get<double>() * 60);

@@ -323,6 +323,59 @@ Schema failures_schema() {
          {"repair_hours", number("Time a failed part is out of service (swap or repair)", "h", 0, 10000, 24)}});
 }
 
+// Racks arrive on a schedule, are installed, wait for site power and cooling, burn in
+// (and may fail it), then join the pool (docs/models/deployment.md).
+Schema deployment_schema() {
+    Schema delivery = object("One delivery: the next racks in scenario order",
+                             {{"at_hours", number("Delivery time", "h", 0, 1e6)},
+                              {"racks", integer("Racks delivered", "", 1, 1e6)}},
+                             {"at_hours", "racks"});
+    Schema phase = object(
+        "Site capacity commissioned by at_hours, cumulative (each phase's figures include the earlier ones)",
+        {{"at_hours", number("Time the phase is commissioned", "h", 0, 1e6)},
+         {"power_mw", number("Critical IT power available from then (UPS and PDU capacity)", "MW", 0, 1e5)},
+         {"cooling_mw", number("IT heat the cooling plant can reject from then", "MW", 0, 1e5)}},
+        {"at_hours", "power_mw", "cooling_mw"});
+    return object(
+        "Deployment ramp: racks arrive, are installed, wait for site power and cooling, burn in at full load "
+        "(and may fail it), then join the pool (docs/models/deployment.md). Give at most one delivery schedule: "
+        "racks_per_day, racks_per_week or deliveries; none: every rack is in service at the start",
+        {{"racks_per_day", number("Delivery rate, racks in scenario order (0: not this schedule)", "1/d", 0, 1e5, 0)},
+         {"racks_per_week", integer("Weekly batches: this many racks arrive together every 168 h from start_hours, "
+                                    "in scenario order; the last batch may be smaller (0: not this schedule)",
+                                    "1/week", 0, 1e6, 0)},
+         {"deliveries",
+          array("Explicit deliveries in time order, each bringing the next racks in scenario order; together they "
+                "must deliver every rack of the pods (start_hours does not apply: at_hours are absolute)",
+                std::move(delivery), 0, 100000)
+              .with_default(nlohmann::json::array())},
+         {"start_hours", number("First delivery of racks_per_day and racks_per_week", "h", 0, 1e6, 0)},
+         {"install_hours", number("Installation and commissioning per rack (placed, cabled, liquid and power hooked "
+                                  "up), before it can be energised",
+                                  "h", 0, 1e5, 8)},
+         {"burn_in_hours", number("Burn-in at full load before production", "h", 0, 1e5, 24)},
+         {"burn_in_failure_probability",
+          number("Probability that a rack fails one burn-in attempt (infant mortality; constant hazard during "
+                 "burn-in). A failed rack is repaired unpowered and burns in again. No published rate in the "
+                 "reference data: an estimate, default 0 (no burn-in failures)",
+                 "", 0, 0.99, 0)},
+         {"burn_in_repair_hours",
+          number("Repair of a rack that failed burn-in (default: failures.repair_hours)", "h", 0, 1e5)},
+         {"site_phases",
+          array("Site power and cooling coming online in phases, in time order. A rack is energised (starts "
+                "burn-in) only when the commissioned power and cooling both cover the full-load power of every "
+                "energised rack including it; racks wait otherwise, in delivery order. Before the first phase "
+                "there is no capacity. Empty: racks never wait for the site",
+                std::move(phase), 0, 1000)
+              .with_default(nlohmann::json::array())},
+         {"site_build_months",
+          number("Construction of the site (shell, power, cooling plant) before the first delivery; its "
+                 "facility and cooling capex is spent evenly over it and carries interest at "
+                 "cost.financing.rate_per_year until the racks serve (cost.interest_during_construction_usd; "
+                 "a month is 730 h). A cost only: site_phases gate the racks in the run",
+                 "months", 0, 120, 0)}});
+}
+
 Schema cost_schema() {
     return object(
         "Owner economics (docs/models/cost.md)",
@@ -427,23 +480,7 @@ Schema build_scenario_schema(const models::ModelRegistry& registry) {
               .with_default(nlohmann::json::object())},
          {"failures", failures_schema().with_default(nlohmann::json::object())},
          {"cost", cost_schema().with_default(nlohmann::json::object())},
-         {"deployment",
-          object("Deployment ramp: racks arrive, are installed, burn in at full load, then join the pool "
-                 "(docs/models/deployment.md)",
-                 {{"racks_per_day", number("Delivery rate, racks in scenario order (0: every rack in service at "
-                                           "the start)",
-                                           "1/d", 0, 1e5, 0)},
-                  {"start_hours", number("First delivery", "h", 0, 1e6, 0)},
-                  {"install_hours", number("Installation and commissioning per rack (power and cooling hooked up)",
-                                           "h", 0, 1e5, 8)},
-                  {"burn_in_hours", number("Burn-in at full load before production", "h", 0, 1e5, 24)},
-                  {"site_build_months",
-                   number("Construction of the site (shell, power, cooling plant) before the first delivery; its "
-                          "facility and cooling capex is spent evenly over it and carries interest at "
-                          "cost.financing.rate_per_year until the racks serve (cost.interest_during_construction_usd; "
-                          "a month is 730 h)",
-                          "months", 0, 120, 0)}})
-              .with_default(nlohmann::json::object())},
+         {"deployment", deployment_schema().with_default(nlohmann::json::object())},
          {"report", object("What the report samples and writes",
                            {{"sample_interval_minutes",
                              number("Time-series sampling interval (CSV and HTML charts)", "min", 1, 1e6, 15)},

@@ -21,11 +21,13 @@
 #include "factorysim/core/engine.hpp"
 #include "factorysim/metrics/time_weighted_average.hpp"
 #include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/deployment_ramp.hpp"
 #include "factorysim/models/rack_thermal.hpp"
 #include "factorysim/models/registry.hpp"
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/version.hpp"
 #include "world/cost_model.hpp"
+#include "world/deployment_report.hpp"
 #include "world/fabric_state.hpp"
 #include "world/energy_cost_meter.hpp"
 #include "world/latency_mixture.hpp"
@@ -60,8 +62,9 @@ struct Rack {
     double memo_free_u = -1.0;
     models::RackPowerBreakdown memo_free;
     double scheduled_gpu_w = -1.0, scheduled_base_c = -1.0;  // inputs of the pending crossing
-    // Deployment ramp: not installed (no power), burning in (full load, not schedulable), in service.
-    bool installed = true;
+    // Deployment ramp: unpowered (not yet delivered, installed and energised, or repaired
+    // after a burn-in failure), burning in (full load, not schedulable), in service.
+    bool powered = true;
     bool burning_in = false;
     std::optional<Time> joined;  // when it joined the pool
     double thermal_limit_w = 0.0;  // per-GPU power limit while throttled
@@ -160,8 +163,8 @@ private:
                 r.gpu_owner.assign(static_cast<std::size_t>(spec.gpu_count()), -1);
                 r.node = models::ThermalNode(cooling_->gpu_thermal_resistance_c_per_w(spec),
                                              cooling_->thermal_time_constant_s());
-                if (s_.deployment.racks_per_day > 0.0) {
-                    r.installed = false;
+                if (s_.deployment.ramp()) {
+                    r.powered = false;
                     r.gpu_owner.assign(r.gpu_owner.size(), not_in_service);
                 } else {
                     r.joined = Time::zero();
@@ -270,40 +273,65 @@ private:
         for (auto& c : claims_)
             engine_.schedule_at(std::min(c.submit, horizon_), [this, &c] { submit(c); }, Priority::Normal);
         engine_.schedule_at(Time::zero(), [this] { hourly_tick(); }, Priority::Physics);
-        const auto& d = s_.deployment;
+        if (!s_.deployment.ramp()) {
+            if (s_.failures.enabled)
+                for (std::size_t r = 0; r < racks_.size(); ++r) schedule_rack_failure(static_cast<int>(r));
+            return;
+        }
+        start_ramp();
+    }
+
+    // The ramp's plan (models/deployment_ramp.hpp) as events: each rack is energised for
+    // burn-in, switched off for every burn-in failure's repair and on again, then joins.
+    void start_ramp() {
+        std::vector<double> full_load_w;
+        for (const auto& r : racks_) full_load_w.push_back(r.design_w);
+        ramp_ = models::plan_deployment(s_.deployment, full_load_w, s_.seed, horizon_.hours());
+        if (ramp_->racks_never_energised > 0) {
+            double last_w = 0.0;
+            for (const auto& phase : s_.deployment.site_phases)
+                last_w = std::max(last_w, std::min(phase.power_mw, phase.cooling_mw) * 1e6);
+            warnings_.insert(fmt::format("the site phases commission {:.1f} MW of power and cooling at most; the racks "
+                                         "need {:.1f} MW at full load, so {} racks are never energised",
+                                         last_w / 1e6, ramp_->full_load_w / 1e6, ramp_->racks_never_energised));
+        }
+        auto at = [this](double hours, auto action) {
+            if (!std::isfinite(hours)) return;
+            const Time t = Time::from_seconds(hours * 3600.0);
+            if (t <= horizon_) engine_.schedule_at(t, std::move(action), Priority::Physics);
+        };
         for (std::size_t r = 0; r < racks_.size(); ++r) {
-            if (d.racks_per_day <= 0.0) {
-                if (s_.failures.enabled) schedule_rack_failure(static_cast<int>(r));
-                continue;
+            const auto& plan = ramp_->racks[r];
+            at(plan.energised_h, [this, r] { set_burning_in(r, true); });
+            for (const auto& f : plan.burn_in_failures) {
+                at(f.failed_h, [this, r] { set_burning_in(r, false); });
+                at(f.repaired_h, [this, r] { set_burning_in(r, true); });
             }
-            const double delivered_h = delivered_hours(r);
-            const Time installed = Time::from_seconds((delivered_h + d.install_hours) * 3600.0);
-            const Time joins = Time::from_seconds(in_service_hours(r) * 3600.0);
-            if (installed <= horizon_)
-                engine_.schedule_at(installed, [this, r] {
-                    racks_[r].installed = true;
-                    racks_[r].burning_in = true;
-                    refresh_power();
-                }, Priority::Physics);
-            if (joins <= horizon_)
-                engine_.schedule_at(joins, [this, r] { join_pool(static_cast<int>(r)); }, Priority::Physics);
+            at(plan.joined_h, [this, r] { join_pool(static_cast<int>(r)); });
         }
     }
 
-    // Rack r arrives at start + r / rate days, is installed, burns in, then joins (all at
-    // time zero without a ramp); the cost model's interest uses the same closed form.
-    double delivered_hours(std::size_t r) const {
-        const auto& d = s_.deployment;
-        return d.racks_per_day > 0.0 ? d.start_hours + static_cast<double>(r) * 24.0 / d.racks_per_day : 0.0;
+    // Burn-in at full load, or off for a repair after a burn-in failure.
+    void set_burning_in(std::size_t r, bool on) {
+        racks_[r].powered = on;
+        racks_[r].burning_in = on;
+        refresh_power();
     }
-    double in_service_hours(std::size_t r) const {
-        const auto& d = s_.deployment;
-        return d.racks_per_day > 0.0 ? delivered_hours(r) + d.install_hours + d.burn_in_hours : 0.0;
+
+    // When rack r was delivered and when it joins, from the ramp's plan (both 0 without a
+    // ramp), also beyond the horizon: interest during construction is a property of the plan.
+    // A rack the plan never sees join (no site capacity, burn-in failures past the horizon)
+    // carries its capital to the end of the run.
+    double delivered_hours(std::size_t r) const { return ramp_ ? ramp_->racks[r].delivered_h : 0.0; }
+    double in_service_hours(std::size_t r, double end_h) const {
+        if (!ramp_) return 0.0;
+        const double joined = ramp_->racks[r].joined_h;
+        return std::isfinite(joined) ? joined : std::max(end_h, delivered_hours(r));
     }
 
     void join_pool(int r) {
         auto& rack = racks_[static_cast<std::size_t>(r)];
-        rack.installed = true;
+        rack.powered = true;
         rack.burning_in = false;
         rack.joined = engine_.now();
         rack.gpu_owner.assign(rack.gpu_owner.size(), -1);
@@ -969,7 +997,7 @@ private:
         rack_group_.assign(racks_.size(), -1);
         for (std::size_t i = 0; i < racks_.size(); ++i) {
             const auto& r = racks_[i];
-            if (!r.installed) continue;
+            if (!r.powered) continue;
             const double limit = r.throttled ? r.thermal_limit_w : std::numeric_limits<double>::infinity();
             int found = -1;
             for (std::size_t g = 0; g < power_groups_.size(); ++g) {
@@ -1002,7 +1030,7 @@ private:
         const double it = group_power_w(site_cap_w);
         for (std::size_t i = 0; i < racks_.size(); ++i) {
             auto& r = racks_[i];
-            if (rack_group_[i] < 0) {  // not delivered or not hooked up yet: no power
+            if (rack_group_[i] < 0) {  // not energised yet, or off for a burn-in repair: no power
                 r.power_w = r.gpu_w = 0.0;
                 r.clock = 1.0;
                 continue;
@@ -1189,9 +1217,9 @@ private:
         for (std::size_t r = 0; r < racks_.size(); ++r) {
             in.racks.push_back(racks_[r].spec);
             in.delivered_hours.push_back(delivered_hours(r));
-            in.in_service_hours.push_back(in_service_hours(r));
+            in.in_service_hours.push_back(in_service_hours(r, end.hours()));
         }
-        in.first_delivery_hours = delivered_hours(0);
+        in.first_delivery_hours = racks_.empty() ? 0.0 : delivered_hours(0);
         in.site_build_hours = s_.deployment.site_build_hours;
         in.hours = end.hours();
         in.energy_cost_usd = energy_cost_.cost_usd(end);
@@ -1332,22 +1360,9 @@ private:
         }
 
         assign_costs(end, training_tokens, inference_tokens);
-        auto& dep = rep.deployment;
-        dep.racks = static_cast<int>(racks_.size());
-        bool all_joined = true;
-        for (const auto& r : racks_) {
-            const Time joined = r.joined ? std::min(*r.joined, end) : end;
-            if (!r.joined) all_joined = false;
-            if (r.joined && (!dep.first_rack_in_service_hours || r.joined->hours() < *dep.first_rack_in_service_hours))
-                dep.first_rack_in_service_hours = r.joined->hours();
-            dep.gpu_hours_lost_to_ramp += r.spec->gpu_count() * joined.hours();
-        }
-        if (all_joined) {
-            double last = 0.0;
-            for (const auto& r : racks_) last = std::max(last, r.joined->hours());
-            dep.time_to_full_capacity_hours = last;
-        }
-        if (first_placement_) dep.time_to_first_token_hours = first_placement_->hours();
+        std::vector<RampRack> ramp_racks;
+        for (const auto& r : racks_) ramp_racks.push_back({r.spec->gpu_count(), r.design_w, r.joined});
+        rep.deployment = deployment_report(ramp_ ? &*ramp_ : nullptr, ramp_racks, first_placement_, end);
         rep.run.warnings.assign(warnings_.begin(), warnings_.end());
         return std::move(report_);
     }
@@ -1379,13 +1394,14 @@ private:
         models::RackPowerBreakdown power;
     };
     std::vector<PowerGroup> power_groups_;  // racks that draw the same power (build_power_groups)
-    std::vector<int> rack_group_;           // per rack: its group, -1 if not installed
+    std::vector<int> rack_group_;           // per rack: its group, -1 if unpowered
     std::vector<double> claim_utilisation_;  // update_utilisations' scratch
     std::vector<double> claim_allocated_;    // refresh_power's scratch: GPUs held per claim
     std::vector<std::string> type_names_;    // the scenario's rack types, in pod order
     std::vector<metrics::TimeWeightedAverage> type_allocated_, type_busy_;  // GPUs per rack type
     std::vector<double> type_scratch_;       // refresh_power's scratch
     std::optional<Time> first_placement_;
+    std::optional<models::DeploymentPlan> ramp_;  // with a deployment ramp
     double max_gpu_temp_seen_ = -std::numeric_limits<double>::infinity();
     Time last_energy_update_ = Time::zero();
     std::set<std::string> warnings_;

@@ -136,6 +136,66 @@ TEST_CASE("scenario: --set overrides are validated like the file") {
     CHECK_THAT(problems_of(minimal(), o), Catch::Contains("did you mean \"supply_temp_c\""));
 }
 
+TEST_CASE("scenario: deployment schedules, burn-in failures and site phases load with their defaults") {
+    auto doc = minimal();
+    doc["pods"][0]["racks"] = 5;
+    doc["failures"] = {{"repair_hours", 12}};
+    doc["deployment"] = json::parse(R"({"deliveries": [{"at_hours": 10, "racks": 2}, {"at_hours": 10, "racks": 3}],
+        "burn_in_failure_probability": 0.05,
+        "site_phases": [{"at_hours": 0, "power_mw": 0.3, "cooling_mw": 0.5}, {"at_hours": 48, "power_mw": 1, "cooling_mw": 1}]})");
+    auto s = sc::scenario_from_json(doc, "s.json");
+    CHECK(s.deployment.ramp());
+    REQUIRE(s.deployment.deliveries.size() == 2);
+    CHECK(s.deployment.deliveries[1].racks == 3);
+    CHECK(s.deployment.burn_in_failure_probability == 0.05);
+    CHECK(s.deployment.burn_in_repair_hours == 12.0);  // failures.repair_hours unless given
+    REQUIRE(s.deployment.site_phases.size() == 2);
+    CHECK(s.deployment.site_phases[0].power_mw == 0.3);
+    doc["deployment"]["burn_in_repair_hours"] = 3;
+    CHECK(sc::scenario_from_json(doc, "s.json").deployment.burn_in_repair_hours == 3.0);
+    // Without a schedule every rack is in service at the start, as before.
+    s = sc::scenario_from_json(minimal(), "s.json");
+    CHECK_FALSE(s.deployment.ramp());
+    CHECK(s.deployment.site_phases.empty());
+    CHECK(s.deployment.burn_in_failure_probability == 0.0);
+}
+
+TEST_CASE("scenario: deployment mistakes name the pointer and what was expected") {
+    auto doc = minimal();
+    doc["pods"][0]["racks"] = 6;
+    doc["deployment"] = json::parse(R"({"racks_per_day": 4, "deliveries": [{"at_hours": 50, "racks": 2},
+        {"at_hours": 10, "racks": 3}], "start_hours": 5,
+        "site_phases": [{"at_hours": 10, "power_mw": 2, "cooling_mw": 2}, {"at_hours": 5, "power_mw": 1, "cooling_mw": 3}]})");
+    auto p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/deployment/deliveries: expected one delivery schedule, found racks_per_day, "
+                                  "deliveries: give racks_per_day, racks_per_week or deliveries"));
+    CHECK_THAT(p, Catch::Contains("/deployment/deliveries/1/at_hours: expected deliveries in time order: 10 h is "
+                                  "before delivery 0 at 50 h"));
+    CHECK_THAT(p, Catch::Contains("/deployment/deliveries: expected deliveries of every rack: they bring 5 racks, "
+                                  "the pods have 6"));
+    CHECK_THAT(p, Catch::Contains("/deployment/start_hours: start_hours applies to racks_per_day and racks_per_week"));
+    CHECK_THAT(p, Catch::Contains("/deployment/site_phases/1/at_hours: expected site phases in time order"));
+    CHECK_THAT(p, Catch::Contains("/deployment/site_phases/1/power_mw: expected cumulative capacity that never "
+                                  "decreases: 1 MW is below phase 0's 2 MW"));
+    CHECK_THAT(p, !Catch::Contains("cooling_mw"));
+
+    doc = minimal();
+    doc["deployment"] = json::parse(R"({"burn_in_failure_probability": 0.1,
+        "site_phases": [{"at_hours": 0, "power_mw": 2, "cooling_mw": 2}]})");
+    p = problems_of(doc);
+    CHECK_THAT(p, Catch::Contains("/deployment/site_phases: site phases gate the racks of a deployment ramp: "
+                                  "expected a delivery schedule"));
+    CHECK_THAT(p, Catch::Contains("/deployment/burn_in_failure_probability: burn-in failures happen on a deployment "
+                                  "ramp"));
+    doc["deployment"] = {{"racks_per_week", 2}, {"burn_in_hours", 0}, {"burn_in_failure_probability", 0.1}};
+    CHECK(problems_of(doc) == "/deployment/burn_in_failure_probability: a rack can only fail a burn-in it runs: "
+                              "expected burn_in_hours > 0\n");
+    doc["deployment"] = {{"racks_per_week", 2}, {"burn_in_failure_probability", 1}};
+    CHECK_THAT(problems_of(doc), Catch::Contains("/deployment/burn_in_failure_probability: expected a number in [0, 0.99]"));
+    doc["deployment"] = {{"deliveries", {{{"at_hours", 0}, {"racks", 3}}}}};
+    CHECK_THAT(problems_of(doc), Catch::Contains("they bring 3 racks, the pods have 2"));
+}
+
 TEST_CASE("scenario: --seed replaces the scenario's seed") {
     sc::LoadOptions o;
     o.seed = 99;

@@ -2,16 +2,20 @@
 // simple cases, failure statistics, caps, throttling, reproducibility, partial runs.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <limits>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/deployment_ramp.hpp"
 #include "factorysim/models/rack_power.hpp"
 #include "factorysim/models/training_step.hpp"
 #include "factorysim/report/writers.hpp"
@@ -425,6 +429,97 @@ TEST_CASE("deployment: racks join on the ramp's closed form; work starts when it
     CHECK(*find(rep, "second").start_hours == Approx(116.0));
     // Before the first delivery is hooked up nothing draws power.
     CHECK(rep.series.column("it_power_mw").front() == 0.0);
+}
+
+TEST_CASE("deployment: weekly batches and a delivery list join on their closed forms") {
+    auto doc = base(8);
+    doc["horizon_hours"] = 400;
+    doc["deployment"] = {{"racks_per_week", 3}, {"start_hours", 10}, {"install_hours", 8}, {"burn_in_hours", 24}};
+    auto rep = run(doc);
+    // Rack k arrives at 10 + floor(k / 3) 168 h and joins 32 h later.
+    CHECK(*rep.deployment.first_rack_in_service_hours == Approx(42.0));
+    CHECK(*rep.deployment.time_to_full_capacity_hours == Approx(10 + 2 * 168.0 + 32));
+    CHECK(rep.deployment.gpu_hours_lost_to_ramp == Approx(72.0 * (3 * 42.0 + 3 * 210.0 + 2 * 378.0)));
+    CHECK(rep.deployment.racks_in_service == 8);
+    CHECK(rep.deployment.rack_hours_waiting_for_site == 0.0);
+
+    doc["deployment"] = {{"deliveries", {{{"at_hours", 0}, {"racks", 2}}, {{"at_hours", 50}, {"racks", 5}},
+                                         {{"at_hours", 120}, {"racks", 1}}}},
+                         {"install_hours", 4},
+                         {"burn_in_hours", 12}};
+    rep = run(doc);
+    CHECK(*rep.deployment.first_rack_in_service_hours == Approx(16.0));
+    CHECK(*rep.deployment.time_to_full_capacity_hours == Approx(136.0));
+    CHECK(rep.deployment.gpu_hours_lost_to_ramp == Approx(72.0 * (2 * 16.0 + 5 * 66.0 + 136.0)));
+}
+
+TEST_CASE("deployment: racks wait for site power and cooling exactly as the closed form says") {
+    auto doc = base(8);
+    doc["horizon_hours"] = 200;
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    const double mw = fm::full_load_power_kw(s.catalog.rack("gb300_nvl72")) / 1e3;
+    // One rack an hour, installed in 2 h; capacity for 2 racks from 5 h, 5 from 40 h (the
+    // cooling binds), all 8 from 100 h.
+    doc["deployment"] = {{"racks_per_day", 24}, {"install_hours", 2}, {"burn_in_hours", 10},
+                         {"site_phases", {{{"at_hours", 5}, {"power_mw", 2 * mw}, {"cooling_mw", 3 * mw}},
+                                          {{"at_hours", 40}, {"power_mw", 9 * mw}, {"cooling_mw", 5 * mw}},
+                                          {{"at_hours", 100}, {"power_mw", 9 * mw}, {"cooling_mw", 8 * mw}}}}};
+    auto job = training(8);
+    doc["workloads"] = json::array({job});
+    const auto rep = run(doc);
+    // Energised at 5, 5, 40, 40, 40, 100, 100, 100 h; installed at k + 2 h; burn-in 10 h.
+    CHECK(rep.deployment.rack_hours_waiting_for_site == Approx(386.0));
+    CHECK(*rep.deployment.first_rack_in_service_hours == Approx(15.0));
+    CHECK(*rep.deployment.time_to_full_capacity_hours == Approx(110.0));
+    CHECK(*rep.deployment.time_to_first_token_hours == Approx(110.0));  // the job needs all 8 racks
+    CHECK(rep.deployment.gpu_hours_lost_to_ramp == Approx(72.0 * (2 * 15.0 + 3 * 50.0 + 3 * 110.0)));
+    CHECK(rep.deployment.full_load_it_mw == Approx(8 * mw));
+    CHECK(rep.deployment.racks_never_energised == 0);
+    // Nothing draws power before the first phase; two racks burn in from 5 h to 15 h.
+    const auto& it = rep.series.column("it_power_mw");
+    CHECK(it.at(4 * 4) == 0.0);             // 4 h (15-minute samples)
+    CHECK(it.at(10 * 4) == Approx(2 * mw));  // 10 h: two racks at full load
+    CHECK(rep.power.it_peak_mw <= 8 * mw * (1 + 1e-9));
+
+    SECTION("a site that never grows big enough: the last racks never join, and the run says so") {
+        doc["deployment"]["site_phases"][2]["cooling_mw"] = 6.5 * mw;
+        const auto short_site = run(doc);
+        CHECK(short_site.deployment.racks_never_energised == 2);
+        CHECK(short_site.deployment.racks_in_service == 6);
+        CHECK_FALSE(short_site.deployment.time_to_full_capacity_hours);
+        CHECK(short_site.deployment.rack_hours_waiting_for_site == Approx(3 + 2 + 36 + 35 + 34 + 93 + 2 * 200 - 8 - 9));
+        std::string warnings;
+        for (const auto& w : short_site.run.warnings) warnings += w + "\n";
+        CHECK_THAT(warnings, Catch::Contains("so 2 racks are never energised"));
+    }
+}
+
+TEST_CASE("deployment: burn-in failures delay joins as the plan says, and the same seed repeats them") {
+    auto doc = base(6);
+    doc["horizon_hours"] = 300;
+    doc["deployment"] = {{"racks_per_day", 12}, {"install_hours", 4}, {"burn_in_hours", 24},
+                         {"burn_in_failure_probability", 0.5}, {"burn_in_repair_hours", 8}};
+    doc["seed"] = 3;
+    const auto rep = run(doc);
+    const auto s = sc::scenario_from_json(doc, "t.json");
+    const std::vector<double> full_load_w(6, fm::full_load_power_kw(s.catalog.rack("gb300_nvl72")) * 1e3);
+    const auto plan = fm::plan_deployment(s.deployment, full_load_w, 3, 300);
+    std::int64_t failures = 0;
+    double failure_hours = 0, last_join_h = 0;
+    for (const auto& r : plan.racks) {
+        failures += static_cast<std::int64_t>(r.burn_in_failures.size());
+        for (const auto& f : r.burn_in_failures) failure_hours += f.repaired_h - f.attempt_start_h;
+        last_join_h = std::max(last_join_h, r.joined_h);
+    }
+    REQUIRE(last_join_h < 300);
+    REQUIRE(failures > 0);
+    CHECK(rep.deployment.burn_in_failures == failures);
+    CHECK(rep.deployment.burn_in_failure_rack_hours == Approx(failure_hours));
+    CHECK(*rep.deployment.time_to_full_capacity_hours == Approx(last_join_h));
+    // Same seed, same report byte for byte; another seed, other failures.
+    CHECK(factorysim::report::to_json(run(doc)).dump() == factorysim::report::to_json(rep).dump());
+    doc["seed"] = 4;
+    CHECK(factorysim::report::to_json(run(doc))["deployment"] != factorysim::report::to_json(rep)["deployment"]);
 }
 
 TEST_CASE("failures: a rack-wide fault charges each workload only its own TP groups and replicas") {

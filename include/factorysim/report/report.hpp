@@ -212,6 +212,12 @@ struct DeploymentSection {
     std::optional<double> time_to_first_token_hours;    // first workload placed (production work)
     std::optional<double> time_to_full_capacity_hours;  // last rack in service
     double gpu_hours_lost_to_ramp = 0.0;  // GPU-hours before each rack joined the pool (to the horizon)
+    int racks_in_service = 0;             // joined the pool by the end
+    double full_load_it_mw = 0.0;         // all racks at full load: the site capacity that energises them all
+    double rack_hours_waiting_for_site = 0.0;  // installed, waiting for site power and cooling
+    int racks_never_energised = 0;        // more than the last site phase can take
+    std::int64_t burn_in_failures = 0;
+    double burn_in_failure_rack_hours = 0.0;  // failed attempts and their repairs: the joins' delay
 };
 
 struct FabricTierReport {

@@ -253,12 +253,34 @@ struct Cost {
     double colocation_usd_per_kw_month = 0.0;  // space and power capacity per kW of critical IT
 };
 
+// One entry of an explicit delivery list: the next `racks` racks in scenario order.
+struct Delivery {
+    double at_hours = 0.0;
+    int racks = 0;
+};
+
+// Site capacity commissioned by `at_hours` (cumulative, never decreasing).
+struct SitePhase {
+    double at_hours = 0.0;
+    double power_mw = 0.0;    // critical IT power (UPS, PDUs)
+    double cooling_mw = 0.0;  // IT heat the plant can reject
+};
+
+// The deployment ramp (docs/models/deployment.md). At most one delivery schedule is set:
+// racks_per_day, racks_per_week or deliveries; none means every rack is in service at time 0.
 struct Deployment {
-    double racks_per_day = 0.0;  // 0: every rack in service at the start
-    double start_hours = 0.0;
+    double racks_per_day = 0.0;
+    int racks_per_week = 0;            // one batch a week
+    std::vector<Delivery> deliveries;  // in time order, together every rack
+    double start_hours = 0.0;          // first delivery of the daily and weekly schedules
     double install_hours = 0.0;
     double burn_in_hours = 0.0;
     double site_build_hours = 0.0;  // site construction before the first delivery (cost: interest only)
+    double burn_in_failure_probability = 0.0;  // per burn-in attempt
+    double burn_in_repair_hours = 0.0;         // resolved: failures.repair_hours unless given
+    std::vector<SitePhase> site_phases;        // empty: racks never wait for the site
+
+    bool ramp() const { return racks_per_day > 0.0 || racks_per_week > 0 || !deliveries.empty(); }
 };
 
 struct ReportOutput {
