@@ -50,7 +50,17 @@ public:
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
     void reserve(std::size_t) {}
-    void clear() { (void)take_all(); }
+    void clear() {
+        for (Bucket& bucket : buckets_) {
+            while (bucket.top != nullptr) release_top(bucket);
+            bucket = Bucket{};
+        }
+        early_.clear();
+        occupied_ = {0, 0, 0};
+        size_ = 0;
+        last_ = 0;
+        cached_entry_ = nullptr;
+    }
     std::size_t memory_bytes() const {
         return sizeof(*this) + early_.capacity() * sizeof(QueueEntry) + chunks_.capacity() * sizeof(void*) +
                allocated_blocks_ * sizeof(Block);

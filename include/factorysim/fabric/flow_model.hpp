@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -104,10 +105,12 @@ private:
         double rate = 0.0;
         double finish_s = 0.0;
         int route_begin = 0, route_end = 0;  // into route_link_ / route_slot_
-        std::uint32_t mark = 0;              // solve stamp: the flow is being re-solved
         char done = 0;                       // finished or aborted
     };
     std::vector<Hot> hot_;
+    // Solve stamp per flow (== stamp_: being re-filled and not frozen yet), apart from the
+    // records: filling scans every flow on a link and most are not being re-filled.
+    std::vector<std::uint32_t> mark_;
     std::vector<Cold> cold_;
     std::vector<int> route_link_;
     std::vector<int> route_slot_;               // position in that link's flow list
@@ -118,7 +121,11 @@ private:
     std::vector<FlowId> joining_;               // joined since the last solve
     double restart_level_ = 0.0;                // rates below this are unaffected by pending changes
     bool full_solve_ = true;
-    RadixHeap finish_queue_;  // (finish_s bits, id), stale entries skipped when they surface
+    void refill_finish_queue();
+    static constexpr std::size_t finish_window = 256;
+    RadixHeap finish_queue_;  // (finish_s bits, id) of flows finishing before the horizon;
+                              // stale entries skipped when they surface
+    double finish_horizon_s_ = std::numeric_limits<double>::infinity();
     std::size_t active_count_ = 0;
     EventHandle next_completion_;
     std::uint64_t solves_ = 0;
@@ -128,10 +135,14 @@ private:
     // Scratch for solves.
     std::vector<FlowId> upper_;
     std::vector<int> touched_;
-    std::vector<std::uint32_t> link_mark_;
-    std::vector<double> remaining_capacity_;
-    std::vector<int> unfrozen_;
-    RadixHeap link_queue_;
+    struct LinkSolve {  // one record: filling updates both counters for every link of a route
+        double remaining = 0.0;  // capacity left to the flows not frozen yet
+        int unfrozen = 0;        // re-filled flows on the link not frozen yet
+        std::uint32_t mark = 0;  // == stamp_: touched by this solve
+    };
+    std::vector<LinkSolve> link_solve_;
+    std::vector<QueueEntry> first_shares_;  // touched links by first share, sorted
+    RadixHeap link_queue_;                  // links whose share grew since
     mutable std::vector<double> level_scratch_;  // safe_level_for_new_flow's sorted rates
 };
 
