@@ -169,6 +169,11 @@ void write_table(const Report& rep, std::ostream& out) {
         row(out, "  " + k,
             fmt::format("{}, {}", money(v), money(charged != c.depreciation_breakdown_usd.end() ? charged->second : 0.0)));
     }
+    if (c.network.switches > 0)
+        row(out, "  network bottom up" + std::string(c.network.model == "bottom_up" ? "" : " (not used)"),
+            fmt::format("{}: {} switches {}, {} optics {}, {} cables {}", money(c.network.bottom_up_usd),
+                        c.network.switches, money(c.network.switches_usd), c.network.transceivers,
+                        money(c.network.transceivers_usd), c.network.links, money(c.network.cables_usd)));
     if (c.interest_during_construction_usd > 0.0)
         row(out, "interest during construction, initial investment",
             fmt::format("{}, {}", money(c.interest_during_construction_usd), money(c.initial_investment_usd)));

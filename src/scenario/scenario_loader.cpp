@@ -671,6 +671,12 @@ Cost read_cost(const json& c) {
     Cost out;
     out.rack_price_usd = c.at("rack_price_usd").get<double>();
     out.network_fraction = c.at("network_fraction").get<double>();
+    const auto& net = c.at("network");
+    out.network.model = net.at("model").get<std::string>();
+    out.network.switch_usd = net.at("switch_usd").get<std::map<std::string, double>>();
+    out.network.transceiver_usd_per_port = net.at("transceiver_usd_per_port").get<std::map<std::string, double>>();
+    out.network.host_link_transceivers = net.at("host_link_transceivers").get<int>();
+    out.network.cable_usd_per_link = net.at("cable_usd_per_link").get<double>();
     out.storage_usd_per_gpu = c.at("storage_usd_per_gpu").get<double>();
     out.facility_usd_per_mw = c.at("facility_usd_per_mw").get<double>();
     out.cooling_usd_per_mw = c.at("cooling_usd_per_mw").get<double>();

@@ -376,14 +376,64 @@ Schema deployment_schema() {
                  "months", 0, 120, 0)}});
 }
 
+// Bottom-up network capex from the sized fat tree (docs/models/cost.md#network-capex). Every
+// price is an estimate with its source; keyed by the fabric.scale_out switch model.
+Schema network_cost_schema() {
+    return object(
+        "How the scale-out network (switches, optics, cables outside the racks; NICs are in the rack price) is "
+        "priced. fraction: network_fraction x rack capex. bottom_up: from the fat tree sized for the factory "
+        "(fabric section of the report): switches x switch_usd + optical port ends x transceiver_usd_per_port + "
+        "links x cable_usd_per_link. The report gives the bottom-up figure under either model (cost.network)",
+        {{"model", enumeration("fraction (default) or bottom_up", {"fraction", "bottom_up"}, "fraction")},
+         {"switch_usd",
+          object("Price per switch by model (estimates)",
+                 {{"quantum-x800",
+                   number("Quantum-X800 Q3400 (144 x 800 Gb/s). No public price found: the QM9700's 50,000 USD scaled "
+                          "by switching capacity (115.2 / 25.6 Tb/s); a 64-port 800G switch is quoted 150,000-250,000 "
+                          "USD (luxoptx.com 800G cost analysis), so this may be low. Estimate",
+                          "USD", 0, 1e8, 225000)},
+                  {"quantum-2",
+                   number("Quantum-2 QM9700 (64 x 400 Gb/s): ~50,000 USD NVIDIA, 36,000 USD FS.com variant, Aug 2024 "
+                          "(docs.google.com/spreadsheets/d/1Ft3RbeZ-w43kYSiLfYc1vxO41mK5lmJpcPC9GOYHAWc, "
+                          "tech-talk-cto H100 cost model). Estimate",
+                          "USD", 0, 1e8, 50000)},
+                  {"spectrum-x",
+                   number("Spectrum-X SN5600 class (64 x 800 GbE): low end of 150,000-250,000 USD for a 64-port 800G "
+                          "switch (luxoptx.com 800G cost analysis). Estimate",
+                          "USD", 0, 1e8, 150000)}})
+              .with_default(nlohmann::json::object())},
+         {"transceiver_usd_per_port",
+          object("Optics per switch-port end (the port speed of the switch model; a twin-port module serving two "
+                 "ports counts as two ends). Estimates",
+                 {{"quantum-x800",
+                   number("800 Gb/s end: 800G OSFP DR8 1,100-1,400 USD in volume (luxoptx.com), midpoint", "USD", 0,
+                          1e6, 1250)},
+                  {"quantum-2",
+                   number("400 Gb/s end: half an 800G twin-port OSFP (1,100-1,400 USD) or a 400G module (600-800 "
+                          "USD) (luxoptx.com)",
+                          "USD", 0, 1e6, 650)},
+                  {"spectrum-x", number("800 Gb/s end, as quantum-x800", "USD", 0, 1e6, 1250)}})
+              .with_default(nlohmann::json::object())},
+         {"host_link_transceivers",
+          integer("Optical ends per NIC-to-leaf link: 2 (both ends; rail-optimised leaves serve several racks, "
+                  "beyond copper reach), 1 (only the switch end priced here), 0 (copper DAC inside a rack)",
+                  "", 0, 2, 2)},
+         {"cable_usd_per_link",
+          number("Fibre (or copper cable) per link, host and switch links alike: MPO trunk 50-150 USD "
+                 "(luxoptx.com). Estimate",
+                 "USD", 0, 1e6, 100)}})
+        .with_default(nlohmann::json::object());
+}
+
 Schema cost_schema() {
     return object(
         "Owner economics (docs/models/cost.md)",
         {{"rack_price_usd", number("Price of every rack; 0 = each rack type's catalog price", "USD", 0, 1e9, 0)},
          {"network_fraction",
-          number("Network capex as a fraction of rack capex (Bernstein: networking ~13 % vs GPUs 39 % of a 35 B "
+          number("Network capex as a fraction of rack capex, with network.model fraction (Bernstein: networking ~13 % vs GPUs 39 % of a 35 B "
                  "USD/GW build, about 1/3; Morgan Stanley 0.30-0.40)",
                  "", 0, 2, 0.33)},
+         {"network", network_cost_schema()},
          {"storage_usd_per_gpu",
           number("Storage (file and object systems outside the racks) per installed GPU. Bernstein: storage 1-1.5 "
                  "% of a 5.9 M USD all-in GB200 NVL72 rack, 1.25 % / 72 GPUs = 1,024 USD; estimate",

@@ -30,14 +30,26 @@ report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& i
         critical_mw += mw;
         gpus += r->gpu_count();
         RackCapital rc;
-        rc.it_usd = price * (1.0 + cost.network_fraction + cost.installation_fraction) +
-                    cost.storage_usd_per_gpu * r->gpu_count();
+        rc.it_usd = price;  // completed below, once the network is priced
         rc.site_usd = (cost.facility_usd_per_mw + cost.cooling_usd_per_mw) * mw;
         rc.delivered_h = k < in.delivered_hours.size() ? in.delivered_hours[k] : 0.0;
         rc.in_service_h = k < in.in_service_hours.size() ? in.in_service_hours[k] : 0.0;
         carried.push_back(rc);
     }
-    const double network = cost.network_fraction * rack_capex;
+    c.network = bottom_up_network_capex(cost.network, in.fabric ? &*in.fabric : nullptr);
+    const bool bottom_up = cost.network.model == "bottom_up";
+    const double network = bottom_up ? c.network.bottom_up_usd : cost.network_fraction * rack_capex;
+    // Each rack's IT capital is paid at its delivery: its price, installation and storage, and
+    // its share of the network (the fraction of its price, or the tree's cost per GPU).
+    for (std::size_t k = 0; k < carried.size(); ++k) {
+        const double price = carried[k].it_usd;
+        const int rack_gpus = in.racks[k]->gpu_count();
+        carried[k].it_usd = bottom_up ? price * (1.0 + cost.installation_fraction) +
+                                            (gpus > 0 ? network * rack_gpus / gpus : 0.0) +
+                                            cost.storage_usd_per_gpu * rack_gpus
+                                      : price * (1.0 + cost.network_fraction + cost.installation_fraction) +
+                                            cost.storage_usd_per_gpu * rack_gpus;
+    }
     const double storage = cost.storage_usd_per_gpu * gpus;
     const double installation = cost.installation_fraction * rack_capex;
     const double facility = cost.facility_usd_per_mw * critical_mw;

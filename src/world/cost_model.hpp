@@ -1,5 +1,7 @@
 // Owner economics over the simulated period (docs/models/cost.md):
 //   capex        = racks + network + storage + installation + facility + cooling plant
+//                  network: a fraction of rack capex, or bottom up from the sized fat tree
+//                  (network_capex.hpp)
 //   capital      = sum over asset classes of capex x CRF(r, life) x years   (1/life at r = 0)
 //   opex         = integral of facility power x tariff + maintenance x IT capex x years
 //                + staff x years + colocation x critical kW x months
@@ -9,12 +11,14 @@
 // Workloads share the TCO by the GPU-hours they held (workload_cost_usd).
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "factorysim/report/report.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "world/network_capex.hpp"
 
 namespace factorysim::world {
 
@@ -31,6 +35,7 @@ struct CostInputs {
     std::vector<double> delivered_hours, in_service_hours;
     double first_delivery_hours = 0.0;
     double site_build_hours = 0.0;                // facility construction before the first delivery
+    std::optional<FabricInventory> fabric;        // the factory's fat tree; empty: one NVLink domain
 };
 
 report::CostSection compute_cost(const scenario::Cost& cost, const CostInputs& in, std::set<std::string>& warnings);

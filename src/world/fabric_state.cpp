@@ -87,6 +87,16 @@ std::vector<double> FabricState::flow_shares(const std::vector<FabricJob>& jobs)
     return shares;
 }
 
+std::optional<FabricInventory> FabricState::inventory() const {
+    if (!size_) return std::nullopt;
+    FabricInventory inv;
+    inv.switch_model = switch_.name;
+    inv.switches = size_->switches();
+    inv.host_links = static_cast<long long>(size_->hosts) * size_->ports_per_host;
+    inv.switch_links = size_->optical_links();
+    return inv;
+}
+
 report::FabricSection FabricState::report(const std::vector<FabricJob>& jobs, double seconds) const {
     report::FabricSection out;
     out.model = fabric_->model;

@@ -16,6 +16,7 @@
 #include "factorysim/fabric/topology.hpp"
 #include "factorysim/report/report.hpp"
 #include "factorysim/scenario/scenario.hpp"
+#include "world/network_capex.hpp"
 
 namespace factorysim::world {
 
@@ -38,6 +39,8 @@ public:
     std::vector<double> flow_shares(const std::vector<FabricJob>& jobs);
 
     report::FabricSection report(const std::vector<FabricJob>& jobs, double seconds) const;
+    // The sized tree's switches and links for the network capex; empty without a scale-out tree.
+    std::optional<FabricInventory> inventory() const;
 
 private:
     const scenario::Fabric* fabric_;

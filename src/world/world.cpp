@@ -1221,6 +1221,7 @@ private:
         }
         in.first_delivery_hours = racks_.empty() ? 0.0 : delivered_hours(0);
         in.site_build_hours = s_.deployment.site_build_hours;
+        in.fabric = fabric_->inventory();
         in.hours = end.hours();
         in.energy_cost_usd = energy_cost_.cost_usd(end);
         in.facility_energy_mwh = rep.power.energy_mwh;

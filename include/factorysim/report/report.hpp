@@ -181,10 +181,26 @@ struct UtilizationSection {
     std::map<std::string, RackTypeUtilization> by_rack_type;  // sums to the totals above
 };
 
+// The scale-out network priced from the sized fat tree (docs/models/cost.md#network-capex),
+// reported under either network model; capex_breakdown_usd["network"] is bottom_up_usd only
+// with model "bottom_up".
+struct NetworkCapexReport {
+    std::string model;         // cost.network.model: "fraction" or "bottom_up"
+    std::string switch_model;  // empty: no scale-out tree (one NVLink domain)
+    long long switches = 0;
+    double switches_usd = 0.0;
+    long long transceivers = 0;  // optical port ends
+    double transceivers_usd = 0.0;
+    long long links = 0;         // cables: host links + switch-to-switch links
+    double cables_usd = 0.0;
+    double bottom_up_usd = 0.0;  // switches + transceivers + cables
+};
+
 struct CostSection {
     double capex_usd = 0.0;
     // racks, network, storage, installation, facility, cooling
     std::map<std::string, double> capex_breakdown_usd;
+    NetworkCapexReport network;
     // Interest on the capex from spend to service at the financing rate (site construction,
     // deliveries, installation, burn-in); initial investment = capex + that. Not in the TCO.
     double interest_during_construction_usd = 0.0;

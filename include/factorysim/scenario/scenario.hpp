@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <memory>
 #include <string>
@@ -237,9 +238,23 @@ struct AssetLives {
     double cooling_years = 0.0;
 };
 
+// How the scale-out network is priced (docs/models/cost.md#network-capex). "fraction":
+// network_fraction x rack capex; "bottom_up": the factory's sized fat tree, switches x price
+// + optical port ends x price + links x cable price. Prices are keyed by fabric switch model
+// ("quantum-x800", "quantum-2", "spectrum-x"); the transceiver price is per switch-port end
+// (one port speed per switch model).
+struct NetworkCost {
+    std::string model = "fraction";
+    std::map<std::string, double> switch_usd;
+    std::map<std::string, double> transceiver_usd_per_port;
+    int host_link_transceivers = 2;  // optical ends per NIC-to-leaf link: 2 both, 1 switch side, 0 copper
+    double cable_usd_per_link = 0.0;
+};
+
 struct Cost {
     double rack_price_usd = 0.0;          // 0 = the catalog price of each rack type
-    double network_fraction = 0.0;        // network capex as a fraction of rack capex
+    double network_fraction = 0.0;        // network capex as a fraction of rack capex (network.model "fraction")
+    NetworkCost network;
     double storage_usd_per_gpu = 0.0;     // storage capex per installed GPU
     double facility_usd_per_mw = 0.0;     // per MW of critical IT (full-load rack power)
     double cooling_usd_per_mw = 0.0;      // cooling plant per MW of critical IT
