@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "world/batch_admission.hpp"
+
 namespace factorysim::world {
 
 DisaggregatedRequestService::DisaggregatedRequestService(Engine& engine, const scenario::InferenceWorkload& config,
@@ -70,14 +72,9 @@ void DisaggregatedRequestService::to_prefill(std::uint32_t id) {
 void DisaggregatedRequestService::start_prefill(int r) {
     Instance& in = prefill_[static_cast<std::size_t>(r)];
     if (!in.up) return;
-    // Admission: batch room and KV space for the prompt (the first always fits).
-    while (!in.waiting.empty() && static_cast<int>(in.running.size()) < config_.max_batch) {
-        const Request& q = requests_[in.waiting.front()];
-        if (in.kv_tokens + q.input > prefill_kv_capacity_tokens_ && !in.running.empty()) break;
-        in.kv_tokens += q.input;
-        in.running.push_back(in.waiting.front());
-        in.waiting.pop_front();
-    }
+    // Admission: batch room and KV space for the prompt.
+    admit_waiting(in, config_.max_batch, prefill_kv_capacity_tokens_,
+                  [this](std::uint32_t id) { return static_cast<double>(requests_[id].input); });
     if (in.running.empty()) {
         in.busy = false;
         return;
@@ -173,14 +170,9 @@ void DisaggregatedRequestService::start_decode(int d) {
     Instance& in = decode_[static_cast<std::size_t>(d)];
     if (!in.up) return;
     // Admission reserves the whole sequence's KV cache, so decoding never overflows it.
-    while (!in.waiting.empty() && static_cast<int>(in.running.size()) < config_.max_batch) {
-        const Request& q = requests_[in.waiting.front()];
-        const double need = q.input + q.output;
-        if (in.kv_tokens + need > decode_kv_capacity_tokens_ && !in.running.empty()) break;
-        in.kv_tokens += need;
-        in.running.push_back(in.waiting.front());
-        in.waiting.pop_front();
-    }
+    admit_waiting(in, config_.max_batch, decode_kv_capacity_tokens_, [this](std::uint32_t id) {
+        return static_cast<double>(requests_[id].input) + requests_[id].output;
+    });
     if (in.running.empty()) {
         in.busy = false;
         return;

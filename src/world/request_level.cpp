@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "world/batch_admission.hpp"
+
 namespace factorysim::world {
 
 RequestLevelService::RequestLevelService(Engine& engine, const scenario::InferenceWorkload& config,
@@ -65,13 +67,8 @@ void RequestLevelService::start_iteration(int r) {
     Replica& rep = replicas_[static_cast<std::size_t>(r)];
     if (!rep.up) return;
     // Admission: batch room and KV space for the prompt.
-    while (!rep.waiting.empty() && static_cast<int>(rep.running.size()) < batch_limit_) {
-        const Request& q = requests_[rep.waiting.front()];
-        if (rep.kv_tokens + q.input > kv_capacity_tokens_ && !rep.running.empty()) break;
-        rep.kv_tokens += q.input;
-        rep.running.push_back(rep.waiting.front());
-        rep.waiting.pop_front();
-    }
+    admit_waiting(rep, batch_limit_, kv_capacity_tokens_,
+                  [this](std::uint32_t id) { return static_cast<double>(requests_[id].input); });
     if (rep.running.empty()) {
         rep.busy = false;
         return;
