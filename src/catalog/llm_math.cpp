@@ -140,6 +140,13 @@ double attention_flops_per_token(const LlmSpec& m, double attended_tokens) {
     return 2.0 * m.layers * attended_tokens * m.attention_heads * (qk_head_dim(m) + v_head_dim(m));
 }
 
+double decode_attention_flops_per_token(const LlmSpec& m, double attended_tokens) {
+    if (!is_mla(m)) return attention_flops_per_token(m, attended_tokens);
+    check_context(m, attended_tokens, "attended context");
+    const double latent = static_cast<double>(m.kv_lora_rank);
+    return 2.0 * m.layers * attended_tokens * m.attention_heads * ((latent + m.qk_rope_head_dim) + latent);
+}
+
 double forward_flops_per_token(const LlmSpec& m, double attended_tokens) {
     return 2.0 * matmul_parameters_per_token(m) + attention_flops_per_token(m, attended_tokens);
 }

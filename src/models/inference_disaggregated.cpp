@@ -101,7 +101,7 @@ DisaggregatedService disaggregated_for(const scenario::InferenceWorkload& servic
 }
 
 double kv_transfer_bytes(const InferenceInstance& inst, double input_tokens) {
-    return catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) * input_tokens;
+    return kv_bytes_per_token(inst) * input_tokens;
 }
 
 double kv_transfer_s(const KvLink& link, double bytes) {

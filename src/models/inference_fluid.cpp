@@ -99,18 +99,34 @@ double weight_bytes_per_gpu(const InferenceInstance& inst) {
     return (dense / tp_of(inst) + experts / (tp_of(inst) * inst.expert)) * catalog::bytes_per_element(inst.precision);
 }
 
+catalog::Precision attention_precision(catalog::Precision weights) {
+    using catalog::Precision;
+    return weights == Precision::FP4 || weights == Precision::FP8 ? Precision::FP8 : weights;
+}
+
+double kv_bytes_per_token(const InferenceInstance& inst) {
+    return catalog::kv_cache_bytes_per_token(*inst.model, attention_precision(inst.precision));
+}
+
+// Two rooflines, one after the other in every layer: the linear layers (weights read once
+// per iteration, FLOPs at the weights' precision) and attention (the KV cache read by the
+// decode tokens, FLOPs at the attention precision; decode in MLA's absorbed form). A GEMM
+// cannot hide behind the attention kernel's memory traffic or the other way round.
 double iteration_s(const InferenceInstance& inst, double prefill_tokens, double prefill_context, double decode_batch,
                    double decode_context, double clock_fraction) {
     const double g = inst.gpus;
     const double tokens = prefill_tokens + decode_batch;
     if (tokens <= 0.0) return 0.0;
-    const double kv_per_token_gpu = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / tp_of(inst);
+    const auto& m = *inst.model;
+    const double linear_flops = tokens * 2.0 * catalog::matmul_parameters_per_token(m) / g;
+    const double attention_flops = (prefill_tokens * catalog::attention_flops_per_token(m, prefill_context) +
+                                    decode_batch * catalog::decode_attention_flops_per_token(m, decode_context)) / g;
     // Each expert group attends to its own share of the sequences.
-    const double kv_read = decode_batch / inst.expert * decode_context * kv_per_token_gpu;
-    const double flops = (prefill_tokens * catalog::forward_flops_per_token(*inst.model, prefill_context) +
-                          decode_batch * catalog::forward_flops_per_token(*inst.model, decode_context)) / g;
-    KernelCost cost{flops, weight_read_per_gpu(inst, tokens) + kv_read, inst.precision, std::nullopt};
-    return kernel_time(*inst.gpu, cost, clock_fraction).seconds + communication_s(inst, tokens);
+    const double kv_read = decode_batch / inst.expert * decode_context * kv_bytes_per_token(inst) / tp_of(inst);
+    const KernelCost linear{linear_flops, weight_read_per_gpu(inst, tokens), inst.precision, std::nullopt};
+    const KernelCost attention{attention_flops, kv_read, attention_precision(inst.precision), std::nullopt};
+    return kernel_time(*inst.gpu, linear, clock_fraction).seconds +
+           kernel_time(*inst.gpu, attention, clock_fraction).seconds + communication_s(inst, tokens);
 }
 
 double decode_iteration_s(const InferenceInstance& inst, double batch, double clock_fraction) {
@@ -121,7 +137,7 @@ InstanceSizing size_instance(const InferenceInstance& inst, double clock_fractio
     if (!inst.model || !inst.gpu) throw ModelError("inference instance: no model or GPU");
     InstanceSizing s;
     s.weight_bytes_per_gpu = weight_bytes_per_gpu(inst);
-    s.kv_bytes_per_token_per_gpu = catalog::kv_cache_bytes_per_token(*inst.model, inst.precision) / tp_of(inst);
+    s.kv_bytes_per_token_per_gpu = kv_bytes_per_token(inst) / tp_of(inst);
     const double hbm = inst.gpu->hbm_usable_gb.value * 1e9;
     if (s.weight_bytes_per_gpu >= hbm)
         throw ModelError(fmt::format("{} at {} needs {:.1f} GB of weights per GPU on {} GPUs, more than the {:.0f} GB "

@@ -151,6 +151,18 @@ TEST_CASE("Attention FLOPs grow linearly with the attended context", "[catalog][
     CHECK_THROWS_AS(cat::training_flops_per_token(llama, -8192.0), factorysim::ModelError);
 }
 
+TEST_CASE("Decode attention: MLA in the absorbed form against its latent, GQA as in training", "[catalog][llm]") {
+    // MLA: per head and position, r_kv + d_r = 512 + 64 for the score, r_kv = 512 for the
+    // value: 1,088 multiply-adds, against 192 + 128 = 320 in the expanded form (3.4x).
+    const LlmSpec& ds = llm("deepseek-r1");
+    CHECK(cat::decode_attention_flops_per_token(ds, 1) == 2.0 * 61 * 128 * (576 + 512));
+    CHECK(cat::decode_attention_flops_per_token(ds, 4096) / cat::attention_flops_per_token(ds, 4096) ==
+          Approx(1088.0 / 320.0));
+    const LlmSpec& llama = llm("llama3.1-70b");
+    CHECK(cat::decode_attention_flops_per_token(llama, 8192) == cat::attention_flops_per_token(llama, 8192));
+    CHECK_THROWS_AS(cat::decode_attention_flops_per_token(ds, -1.0), factorysim::ModelError);
+}
+
 TEST_CASE("Causal prefill and training attend on average to half the sequence", "[catalog][llm]") {
     const LlmSpec& m = llm("llama3.1-70b");
     CHECK(cat::causal_average_context(8192) == 4096);

@@ -118,6 +118,39 @@ TEST_CASE("inference fluid: decode at batch 1 is the weight read from HBM") {
     CHECK(t > weights / bw);
 }
 
+TEST_CASE("inference fluid: an FP4 service keeps an FP8 KV cache, and decode is two rooflines in sequence") {
+    fm::InferenceInstance inst;
+    inst.model = &Catalog::builtin().llm("deepseek-r1");
+    inst.gpu = &Catalog::builtin().rack("gb300_nvl72").gpu;
+    inst.gpus = 8;
+    inst.tensor = 1;
+    inst.expert = 8;
+    inst.precision = cat::Precision::FP4;
+    CHECK(fm::attention_precision(cat::Precision::FP4) == cat::Precision::FP8);
+    CHECK(fm::attention_precision(cat::Precision::BF16) == cat::Precision::BF16);
+    // 61 layers x (512 + 64) latent x 1 B.
+    CHECK(fm::kv_bytes_per_token(inst) == 61.0 * 576.0);
+    CHECK(fm::size_instance(inst).kv_bytes_per_token_per_gpu == 61.0 * 576.0);
+    // One GPU, a dense model: no collectives, so the iteration is exactly the linear layers'
+    // roofline (FP4 weights read once, 2 N_mm FLOPs a token at the FP4 rate) plus attention's
+    // (FLOPs at the FP8 rate, the FP8 KV cache read by the decode tokens).
+    fm::InferenceInstance one;
+    one.model = &Catalog::builtin().llm("llama3.1-8b");
+    one.gpu = &Catalog::builtin().rack("gb300_nvl72").gpu;
+    one.gpus = 1;
+    one.precision = cat::Precision::FP4;
+    const auto& gpu = *one.gpu;
+    const double bw = gpu.hbm_bandwidth_gb_per_s.value * 1e9 * fm::hbm_efficiency(gpu);
+    const auto rate = [&](cat::Precision p) { return gpu.dense_tflops_for(p) * 1e12 * fm::large_gemm_efficiency(gpu, p); };
+    const double b = 512, c = 3000;
+    const double linear = std::max(b * 2.0 * cat::matmul_parameters_per_token(*one.model) / rate(cat::Precision::FP4),
+                                   cat::weight_bytes(*one.model, cat::Precision::FP4) / bw);
+    const double attention =
+        std::max(b * cat::decode_attention_flops_per_token(*one.model, c) / rate(cat::Precision::FP8),
+                 b * c * cat::kv_cache_bytes_per_token(*one.model, cat::Precision::FP8) / bw);
+    CHECK(fm::iteration_s(one, 0.0, 0.0, b, c, 1.0) == Approx(linear + attention).epsilon(1e-12));
+}
+
 TEST_CASE("inference fluid: a model that does not fit is a ModelError with the sizes") {
     fm::InferenceInstance inst;
     inst.model = &Catalog::builtin().llm("llama3.1-405b");

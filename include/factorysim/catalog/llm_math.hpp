@@ -84,6 +84,14 @@ constexpr double causal_average_context(double sequence_length) { return sequenc
 // Throws ModelError if attended_tokens is negative or not finite.
 double attention_flops_per_token(const LlmSpec& m, double attended_tokens);
 
+// Attention FLOPs of one token generated at position `attended_tokens` by a serving engine.
+// MHA/GQA: attention_flops_per_token. MLA decodes with absorbed weights (DeepSeek-V2 sec.
+// 2.1.2, FlashMLA): the query is projected into the latent space and every head attends to
+// the shared r_kv + d_r latent, and the values come out of the r_kv latent:
+//   2 * L * attended_tokens * H * ((r_kv + d_r) + r_kv)
+// (DeepSeek-V3/R1: 1,088 per head and position against 320 in the expanded form, 3.4x).
+double decode_attention_flops_per_token(const LlmSpec& m, double attended_tokens);
+
 // Forward FLOPs of one token attending to `attended_tokens` positions:
 //   2 * N_mm + attention_flops_per_token(m, attended_tokens)
 // (For decoding at position c pass c; for the average token of a prefill of S tokens pass

@@ -41,6 +41,13 @@ struct InferenceInstance {
     double nvls_efficiency = 0.61;
 };
 
+// Serving engines keep low-precision weights but not low-precision attention: with FP8 or
+// NVFP4 weights the KV cache is stored in FP8 and attention (scores and context) runs on FP8
+// tensor cores (TensorRT-LLM's FP8 KV cache and FP8 FMHA for its FP8 and NVFP4 checkpoints;
+// estimate: recipes vary). BF16 services keep BF16 throughout. docs/models/inference.md.
+catalog::Precision attention_precision(catalog::Precision weights);
+double kv_bytes_per_token(const InferenceInstance& inst);  // all layers, whole model (not per GPU)
+
 struct InstanceSizing {
     double weight_bytes_per_gpu = 0.0;
     double kv_bytes_per_token_per_gpu = 0.0;
