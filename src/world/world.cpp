@@ -627,6 +627,7 @@ private:
     }
 
     void place(Claim& c, const std::vector<std::pair<int, int>>& chunks) {
+        advance_racks();  // energy up to now goes to the racks' previous workloads
         if (!first_placement_) first_placement_ = engine_.now();
         c.placed = true;
         c.placed_at = engine_.now();
@@ -666,6 +667,7 @@ private:
 
     // A finished workload gives its GPUs back.
     void release(Claim& c) {
+        advance_racks();  // the workload's energy up to now, before its GPUs go
         const int id = static_cast<int>(&c - claims_.data());
         for (const auto& [r, n] : c.racks_used) {
             auto& rack = racks_[static_cast<std::size_t>(r)];
@@ -843,6 +845,7 @@ private:
 
     // Rebuilds a rack's (claim, GPUs) list from its GPU owners.
     void recount_rack(Rack& rack) {
+        advance_racks();  // energy up to now by the old (claim, GPUs) list
         std::map<int, int> counts;
         for (int owner : rack.gpu_owner)
             if (owner >= 0) ++counts[owner];

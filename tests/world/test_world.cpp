@@ -179,6 +179,24 @@ TEST_CASE("world: inference serves what it can and drops the rest") {
     CHECK(svc.output_tokens_per_s == Approx(svc.requests_completed * 256 / (48 * 3600)).epsilon(1e-9));
 }
 
+TEST_CASE("world: a workload's energy is counted from its placement, not before") {
+    // The same service for 6 h, once from the start and once after 6.5 h of idle racks: its
+    // share of the racks' energy, and so its tokens per MWh, must be the same. (Placement
+    // between two power refreshes, here half an hour after the hourly one, once charged the
+    // late service the idle half hour too.)
+    const auto with_start = [](double start_hours) {
+        auto doc = base(1);
+        doc["horizon_hours"] = start_hours + 6;
+        doc["workloads"] = json::array({{{"type", "inference"}, {"name", "svc"}, {"model", "llama3.1-70b"},
+                                         {"replicas", 9}, {"start_hours", start_hours},
+                                         {"arrival", {{"type", "poisson"}, {"rate_per_s", 50}}}}});
+        return run(doc).throughput.inference.at(0).output_tokens_per_mwh;
+    };
+    const double early = with_start(0), late = with_start(6.5);
+    REQUIRE(early > 0);
+    CHECK(late == Approx(early).epsilon(1e-6));
+}
+
 TEST_CASE("world: a stop request gives a partial report") {
     auto doc = base(2);
     doc["workloads"] = json::array({training(2)});
