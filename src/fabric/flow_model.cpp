@@ -302,7 +302,11 @@ void FlowNetwork::resolve() {
         const auto li = static_cast<std::size_t>(l);
         first_shares_.push_back(share_entry(std::max(0.0, link_solve_[li].remaining) / link_solve_[li].unfrozen, l));
     }
-    std::sort(first_shares_.begin(), first_shares_.end(), entry_before);
+    // Shares are non-negative doubles, whose bits order like their values: (bits, link)
+    // compared as two words is entry_before's order without building 128-bit keys.
+    std::sort(first_shares_.begin(), first_shares_.end(), [](const QueueEntry& a, const QueueEntry& b) {
+        return a.time_ns != b.time_ns ? a.time_ns < b.time_ns : a.key < b.key;
+    });
     std::size_t next_first = 0;
     // Progressive filling of the upper flows; mark_ == stamp_ means "not frozen yet". It
     // stops when the last one freezes: the links left in the queue (about a third of the
