@@ -1,9 +1,12 @@
-// Admission into a continuous batch, shared by the request-level inference models
-// (request_level, disaggregated_requests): waiting requests join the running batch in
+// Admission into a continuous batch, and eviction from it, shared by the request-level
+// inference models (request_level, disaggregated_requests). Admission: waiting requests join the running batch in
 // arrival order while the batch has room and the KV cache can hold what each one reserves.
 // The first request always gets in, so an instance with an empty batch never stalls on a
 // request larger than its free cache (the loader has checked that one sequence fits).
 #pragma once
+
+#include <cstdint>
+#include <vector>
 
 namespace factorysim::world {
 
@@ -18,6 +21,18 @@ void admit_waiting(Slot& slot, int batch_limit, double kv_capacity_tokens, KvTok
         slot.running.push_back(slot.waiting.front());
         slot.waiting.pop_front();
     }
+}
+
+// Empties an instance that went down: its running then its waiting requests, in that order,
+// for the caller to send elsewhere (their KV cache is lost with the instance).
+template <class Slot>
+std::vector<std::uint32_t> evict_all(Slot& slot) {
+    std::vector<std::uint32_t> moved(slot.running.begin(), slot.running.end());
+    moved.insert(moved.end(), slot.waiting.begin(), slot.waiting.end());
+    slot.running.clear();
+    slot.waiting.clear();
+    slot.kv_tokens = 0.0;
+    return moved;
 }
 
 }  // namespace factorysim::world

@@ -236,12 +236,7 @@ void DisaggregatedRequestService::replica_down(int pool) {
         in.busy = false;
         ++in.generation;
         // Its requests start over from their prompts (the KV cache is lost with the instance).
-        std::vector<std::uint32_t> moved(in.running.begin(), in.running.end());
-        moved.insert(moved.end(), in.waiting.begin(), in.waiting.end());
-        in.running.clear();
-        in.waiting.clear();
-        in.kv_tokens = 0.0;
-        for (std::uint32_t id : moved) to_prefill(id);
+        for (std::uint32_t id : evict_all(in)) to_prefill(id);
         return;
     }
 }

@@ -174,12 +174,7 @@ void RequestLevelService::replica_down() {
         rep.busy = false;
         ++rep.generation;
         // Its requests start over elsewhere (their KV cache is lost with the replica).
-        std::vector<std::uint32_t> moved(rep.running.begin(), rep.running.end());
-        moved.insert(moved.end(), rep.waiting.begin(), rep.waiting.end());
-        rep.running.clear();
-        rep.waiting.clear();
-        rep.kv_tokens = 0.0;
-        for (std::uint32_t id : moved) {
+        for (std::uint32_t id : evict_all(rep)) {
             Request& q = requests_[id];
             q.prefilled = 0;
             q.generated = 0;

@@ -206,6 +206,31 @@ double ServiceState::current_output_tokens_per_s() const {
     return placed_ ? point_.requests_per_s * serving_ * config_->output.mean : 0.0;
 }
 
+// A service report's counts and latency percentiles from a request-level model's tallies.
+// Utilisation is served load over capacity, as for the fluid model (an instance iterates
+// whenever it holds any sequence, so its busy time says little).
+void ServiceState::fill_request_level(report::InferenceServiceReport& r, const RequestLevelService::Stats& st,
+                                      double span, double energy_j) const {
+    const double capacity_requests_per_s = nominal_capacity();
+    r.requests_completed = static_cast<double>(st.completed);
+    r.requests_dropped = static_cast<double>(st.dropped);
+    r.input_tokens_per_s = span > 0 ? st.input_tokens / span : 0.0;
+    r.output_tokens_per_s = span > 0 ? st.output_tokens / span : 0.0;
+    r.utilization = up_s_ > 0 && capacity_requests_per_s > 0
+                        ? static_cast<double>(st.completed) / (up_s_ * capacity_requests_per_s)
+                        : 0.0;
+    r.batch_size_avg = st.busy_replica_s > 0 ? st.batch_s / st.busy_replica_s : 0.0;
+    r.ttft_p50_s = st.ttft_s.percentile(0.50);
+    r.ttft_p99_s = st.ttft_s.percentile(0.99);
+    r.tpot_p50_s = st.tpot_s.percentile(0.50);
+    r.tpot_p99_s = st.tpot_s.percentile(0.99);
+    r.ttft_mean_s = st.ttft_s.mean();
+    r.tpot_mean_s = st.tpot_s.mean();
+    r.slo_attainment = st.completed > 0 ? static_cast<double>(st.slo_met) / st.completed : 0.0;
+    r.kv_preemptions = static_cast<std::int64_t>(st.preemptions);
+    r.output_tokens_per_mwh = energy_j > 0 ? st.output_tokens / (energy_j / 3.6e9) : 0.0;
+}
+
 report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
     close_interval(end);
     report::InferenceServiceReport r;
@@ -251,46 +276,9 @@ report::InferenceServiceReport ServiceState::report(Time end, double energy_j) {
         r.slo_capacity_output_tokens_per_s_per_gpu =
             per_replica * config_->output.mean / std::max(1, config_->gpus_per_instance);
     }
-    if (request_) {
-        // The request-level model's own counts replace the fluid integrals.
-        const auto& st = request_->stats();
-        r.requests_completed = static_cast<double>(st.completed);
-        r.requests_dropped = static_cast<double>(st.dropped);
-        r.input_tokens_per_s = span > 0 ? st.input_tokens / span : 0.0;
-        r.output_tokens_per_s = span > 0 ? st.output_tokens / span : 0.0;
-        // Served load over capacity, as for the fluid model (a replica iterates whenever it
-        // holds any sequence, so its busy time says little).
-        r.utilization = up_s_ > 0 && nominal_sizing_.capacity_requests_per_s > 0
-                            ? static_cast<double>(st.completed) / (up_s_ * nominal_sizing_.capacity_requests_per_s)
-                            : 0.0;
-        r.batch_size_avg = st.busy_replica_s > 0 ? st.batch_s / st.busy_replica_s : 0.0;
-        r.ttft_p50_s = st.ttft_s.percentile(0.50);
-        r.ttft_p99_s = st.ttft_s.percentile(0.99);
-        r.tpot_p50_s = st.tpot_s.percentile(0.50);
-        r.tpot_p99_s = st.tpot_s.percentile(0.99);
-        r.ttft_mean_s = st.ttft_s.mean();
-        r.tpot_mean_s = st.tpot_s.mean();
-        r.slo_attainment = st.completed > 0 ? static_cast<double>(st.slo_met) / st.completed : 0.0;
-        r.kv_preemptions = static_cast<std::int64_t>(st.preemptions);
-        r.output_tokens_per_mwh = energy_j > 0 ? st.output_tokens / (energy_j / 3.6e9) : 0.0;
-    }
-    if (disagg_request_) {
-        const auto& st = disagg_request_->stats().requests;
-        r.requests_completed = static_cast<double>(st.completed);
-        r.requests_dropped = static_cast<double>(st.dropped);
-        r.input_tokens_per_s = span > 0 ? st.input_tokens / span : 0.0;
-        r.output_tokens_per_s = span > 0 ? st.output_tokens / span : 0.0;
-        r.utilization = up_s_ > 0 ? static_cast<double>(st.completed) / (up_s_ * nominal_capacity()) : 0.0;
-        r.batch_size_avg = st.busy_replica_s > 0 ? st.batch_s / st.busy_replica_s : 0.0;
-        r.ttft_p50_s = st.ttft_s.percentile(0.50);
-        r.ttft_p99_s = st.ttft_s.percentile(0.99);
-        r.tpot_p50_s = st.tpot_s.percentile(0.50);
-        r.tpot_p99_s = st.tpot_s.percentile(0.99);
-        r.ttft_mean_s = st.ttft_s.mean();
-        r.tpot_mean_s = st.tpot_s.mean();
-        r.slo_attainment = st.completed > 0 ? static_cast<double>(st.slo_met) / st.completed : 0.0;
-        r.output_tokens_per_mwh = energy_j > 0 ? st.output_tokens / (energy_j / 3.6e9) : 0.0;
-    }
+    // The request-level models' own counts replace the fluid integrals.
+    if (request_) fill_request_level(r, request_->stats(), span, energy_j);
+    if (disagg_request_) fill_request_level(r, disagg_request_->stats().requests, span, energy_j);
     if (disagg_) report_disaggregation(r, span);
     return r;
 }

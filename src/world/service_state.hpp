@@ -50,6 +50,8 @@ private:
     void close_interval(Time now);  // integrates [last_, now) at the current operating point
     void recompute();
     double nominal_capacity() const;  // requests/s of a serving unit at full clock (a replica, or the disaggregated service)
+    void fill_request_level(report::InferenceServiceReport& r, const RequestLevelService::Stats& st, double span,
+                            double energy_j) const;
     void report_disaggregation(report::InferenceServiceReport& r, double span_s) const;
 
     const scenario::InferenceWorkload* config_;

@@ -143,7 +143,7 @@ private:
     std::vector<LinkSolve> link_solve_;
     std::vector<QueueEntry> first_shares_;  // touched links by first share, sorted
     RadixHeap link_queue_;                  // links whose share grew since
-    mutable std::vector<double> level_scratch_;  // safe_level_for_new_flow's sorted rates
+    mutable std::vector<double> level_scratch_;  // sorted rates (safe_level_for_new_flow), finish times (refill)
 };
 
 }  // namespace factorysim::fabric
