@@ -84,6 +84,14 @@ int moe_layers(const LlmSpec& m) {
     return m.layers - m.dense_layers;
 }
 
+int kernels_per_forward(const LlmSpec& m) {
+    const int attention = m.attention == "mla" ? (m.q_lora_rank > 0 ? 2 : 1) + 1 + 2 + 1 + 1 : 3;
+    const int dense_ffn = 2;
+    const int moe_ffn = 1 + (m.shared_experts > 0 ? 2 : 0) + 2;
+    const int moe = moe_layers(m);
+    return m.layers * attention + (m.layers - moe) * dense_ffn + moe * moe_ffn + 1;
+}
+
 double attention_parameters_per_layer(const LlmSpec& m) {
     const double h = m.hidden_size;
     const double heads = m.attention_heads;

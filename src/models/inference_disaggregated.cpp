@@ -8,43 +8,30 @@
 
 #include "factorysim/catalog/llm_math.hpp"
 #include "factorysim/fabric/collectives.hpp"
+#include "factorysim/models/fixed_point.hpp"
 
 namespace factorysim::models {
 namespace {
 
 int tp_of(const InferenceInstance& inst) { return inst.tensor > 0 ? inst.tensor : std::max(1, inst.gpus / inst.expert); }
 
-double prefill_context(const InferenceInstance& inst) { return catalog::causal_average_context(inst.input_tokens); }
+double prefill_context(const InferenceInstance& inst) { return mean_prefill_context(inst); }
 
 // Prefill-only iteration over `tokens` prompt tokens.
 double prefill_iteration_s(const InferenceInstance& inst, double tokens, double clock) {
     return iteration_s(inst, tokens, prefill_context(inst), 0.0, 0.0, clock);
 }
 
-// Fixed point t = f(t) of an increasing map, from `start` (as the colocated model: at most
-// 500 steps, relative change 1e-12); nullopt when it diverges (beyond capacity).
-template <class F>
-std::optional<double> fixed_point(F f, double start) {
-    double t = start;
-    for (int i = 0; i < 500; ++i) {
-        const double next = f(t);
-        if (!(next < 1e4)) return std::nullopt;
-        if (std::abs(next - t) <= 1e-12 * t) return next;
-        t = next;
-    }
-    return std::nullopt;
-}
-
 // Prefill instance at lambda requests/s: the iteration time while it carries the steady load.
 std::optional<double> steady_prefill_s(const InferenceInstance& inst, double lambda, double clock) {
-    return fixed_point([&](double t) { return prefill_iteration_s(inst, lambda * inst.input_tokens * t, clock); },
-                       prefill_iteration_s(inst, 1.0, clock));
+    return smallest_fixed_point(
+        [&](double t) { return prefill_iteration_s(inst, lambda * inst.input_tokens * t, clock); });
 }
 
 // Decode instance at lambda requests/s: every request decodes O tokens, b = lambda O t.
 std::optional<double> steady_decode_s(const InferenceInstance& inst, double lambda, double clock) {
-    return fixed_point([&](double t) { return decode_iteration_s(inst, lambda * inst.output_tokens * t, clock); },
-                       decode_iteration_s(inst, 1.0, clock));
+    return smallest_fixed_point(
+        [&](double t) { return decode_iteration_s(inst, lambda * inst.output_tokens * t, clock); });
 }
 
 // The token budget bounds a prefill instance: at capacity every iteration prefills C tokens.

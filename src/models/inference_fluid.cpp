@@ -7,12 +7,11 @@
 
 #include "factorysim/catalog/llm_math.hpp"
 #include "factorysim/fabric/collectives.hpp"
+#include "factorysim/models/fixed_point.hpp"
 #include "factorysim/models/gpu_performance.hpp"
 
 namespace factorysim::models {
 namespace {
-
-double mean_decode_context(const InferenceInstance& inst) { return inst.input_tokens + inst.output_tokens / 2.0; }
 
 int tp_of(const InferenceInstance& inst) { return inst.tensor > 0 ? inst.tensor : std::max(1, inst.gpus / inst.expert); }
 
@@ -70,6 +69,20 @@ double weight_read_per_gpu(const InferenceInstance& inst, double tokens) {
 
 }  // namespace
 
+double mean_decode_context(const InferenceInstance& inst) {
+    return inst.input_tokens + inst.output_tokens * (1.0 + inst.output_tokens_cv * inst.output_tokens_cv) / 2.0;
+}
+
+double mean_prefill_context(const InferenceInstance& inst) {
+    return catalog::causal_average_context(inst.input_tokens) * (1.0 + inst.input_tokens_cv * inst.input_tokens_cv);
+}
+
+double length_cv(const scenario::TokenDistribution& lengths) {
+    if (lengths.kind == "constant") return 0.0;
+    if (lengths.kind == "exponential") return 1.0;
+    return lengths.cv;
+}
+
 InferenceInstance instance_for(const scenario::InferenceWorkload& service, const catalog::LlmSpec& model,
                                const catalog::GpuSpec& gpu, const scenario::Fabric& fabric) {
     InferenceInstance inst;
@@ -81,8 +94,11 @@ InferenceInstance instance_for(const scenario::InferenceWorkload& service, const
     inst.precision = service.precision;
     inst.input_tokens = service.input.mean;
     inst.output_tokens = service.output.mean;
+    inst.input_tokens_cv = length_cv(service.input);
+    inst.output_tokens_cv = length_cv(service.output);
     inst.max_batch = service.max_batch;
     inst.chunk_tokens = service.chunk_tokens;
+    inst.compute_efficiency = service.compute_efficiency;
     inst.nvlink_efficiency = fabric.nvlink_efficiency;
     // Every inference all-reduce (prefill and decode; decode's are small and latency-bound)
     // is modelled on NCCL's ring/tree, not NVLS, whatever fabric.nvls says: with NVLS the
@@ -125,8 +141,15 @@ double iteration_s(const InferenceInstance& inst, double prefill_tokens, double 
     const double kv_read = decode_batch / inst.expert * decode_context * kv_bytes_per_token(inst) / tp_of(inst);
     const KernelCost linear{linear_flops, weight_read_per_gpu(inst, tokens), inst.precision, std::nullopt};
     const KernelCost attention{attention_flops, kv_read, attention_precision(inst.precision), std::nullopt};
-    return kernel_time(*inst.gpu, linear, clock_fraction).seconds +
-           kernel_time(*inst.gpu, attention, clock_fraction).seconds + communication_s(inst, tokens);
+    // The math runs at compute_efficiency of the large-GEMM rate (and at the clock); HBM
+    // traffic at the achieved bandwidth.
+    const double math_fraction = clock_fraction * inst.compute_efficiency;
+    // Every kernel of the pass also pays the GPU model's fixed per-GEMM time t0 (launch,
+    // prologue, tail wave; gpu_performance.hpp), whatever the batch: this is what makes a
+    // small batch inefficient even when its math would be compute-bound.
+    const double fixed_s = catalog::kernels_per_forward(m) * GemmCalibration{}.kernel_overhead_s;
+    return kernel_time(*inst.gpu, linear, math_fraction).seconds +
+           kernel_time(*inst.gpu, attention, math_fraction).seconds + fixed_s + communication_s(inst, tokens);
 }
 
 double decode_iteration_s(const InferenceInstance& inst, double batch, double clock_fraction) {
@@ -135,6 +158,9 @@ double decode_iteration_s(const InferenceInstance& inst, double batch, double cl
 
 InstanceSizing size_instance(const InferenceInstance& inst, double clock_fraction) {
     if (!inst.model || !inst.gpu) throw ModelError("inference instance: no model or GPU");
+    if (!(inst.compute_efficiency > 0.0 && inst.compute_efficiency <= 1.0))
+        throw ModelError(fmt::format("inference instance: compute_efficiency must be in (0, 1], got {}",
+                                     inst.compute_efficiency));
     InstanceSizing s;
     s.weight_bytes_per_gpu = weight_bytes_per_gpu(inst);
     s.kv_bytes_per_token_per_gpu = kv_bytes_per_token(inst) / tp_of(inst);
@@ -152,7 +178,7 @@ InstanceSizing size_instance(const InferenceInstance& inst, double clock_fractio
         throw ModelError(fmt::format("{} on {} GPUs: the KV cache left after the weights ({:.0f} tokens) cannot hold "
                                      "one sequence of {:.0f} tokens",
                                      inst.model->name, inst.gpus, s.kv_capacity_tokens, per_sequence));
-    s.prefill_s = iteration_s(inst, inst.input_tokens, catalog::causal_average_context(inst.input_tokens), 0.0, 0.0, clock_fraction);
+    s.prefill_s = iteration_s(inst, inst.input_tokens, mean_prefill_context(inst), 0.0, 0.0, clock_fraction);
     s.capacity_requests_per_s = capacity_requests_per_s(inst, s.batch_limit, clock_fraction);
     return s;
 }
@@ -166,21 +192,14 @@ namespace {
 // below capacity. Returns nullopt when it does not (beyond capacity).
 std::optional<double> steady_iteration_s(const InferenceInstance& inst, double lambda, double clock_fraction,
                                          double* batch_out = nullptr) {
-    const double ctx_p = catalog::causal_average_context(inst.input_tokens);
+    const double ctx_p = mean_prefill_context(inst);
     const double ctx_d = mean_decode_context(inst);
-    double t = iteration_s(inst, 0.0, 0.0, 1.0, ctx_d, clock_fraction);
-    for (int i = 0; i < 500; ++i) {
-        const double next = iteration_s(inst, lambda * inst.input_tokens * t, ctx_p, lambda * inst.output_tokens * t,
-                                        ctx_d, clock_fraction);
-        if (!(next < 1e4)) return std::nullopt;
-        if (std::abs(next - t) <= 1e-12 * t) {
-            t = next;
-            if (batch_out) *batch_out = lambda * inst.output_tokens * t;
-            return t;
-        }
-        t = next;
-    }
-    return std::nullopt;
+    const auto t = smallest_fixed_point([&](double span_s) {
+        return iteration_s(inst, lambda * inst.input_tokens * span_s, ctx_p, lambda * inst.output_tokens * span_s,
+                           ctx_d, clock_fraction);
+    });
+    if (t && batch_out) *batch_out = lambda * inst.output_tokens * *t;
+    return t;
 }
 
 }  // namespace
@@ -245,7 +264,7 @@ OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizi
     const double prefill_iterations = std::ceil(inst.input_tokens / inst.chunk_tokens);
     const double chunk = std::min<double>(inst.input_tokens, inst.chunk_tokens);
     const double prefill_iteration_s =
-        iteration_s(inst, chunk + lambda * inst.input_tokens * t, catalog::causal_average_context(inst.input_tokens),
+        iteration_s(inst, chunk + lambda * inst.input_tokens * t, mean_prefill_context(inst),
                     p.batch, mean_decode_context(inst), clock_fraction);
     p.base_ttft_s = t / 2.0 + prefill_iterations * prefill_iteration_s;
     const int c = sizing.batch_limit;

@@ -606,15 +606,22 @@ InferenceWorkload read_inference(const json& w, const std::string& file, const s
     if (s.arrival != "trace") return s;
     const auto pointer = at + "/arrival/path";
     s.trace = read_trace(resolve_beside(w.at("arrival").at("path").get<std::string>(), file), pointer, file);
-    // The fluid model and the replica sizing use the trace's mean lengths.
-    double in = 0.0, out = 0.0;
-    for (std::size_t i = 0; i < s.trace->time_s.size(); ++i) {
-        in += s.trace->input_tokens[i];
-        out += s.trace->output_tokens[i];
-    }
+    // The fluid model and the replica sizing use the trace's mean lengths and their
+    // coefficients of variation (the length bias of a decode batch).
+    const auto moments = [](const std::vector<int>& lengths) {
+        double sum = 0.0, squares = 0.0;
+        for (int v : lengths) {
+            sum += v;
+            squares += static_cast<double>(v) * v;
+        }
+        const auto n = static_cast<double>(lengths.size());
+        const double mean = sum / n;
+        const double variance = std::max(0.0, squares / n - mean * mean);
+        return TokenDistribution{"trace", mean, std::sqrt(variance) / mean};
+    };
+    s.input = moments(s.trace->input_tokens);
+    s.output = moments(s.trace->output_tokens);
     const auto n = static_cast<double>(s.trace->time_s.size());
-    s.input = {"trace", in / n, 0.0};
-    s.output = {"trace", out / n, 0.0};
     s.rate_per_s = n / std::max(3600.0, 3600.0 * static_cast<double>(s.trace->hourly_requests.size()));
     return s;
 }
@@ -658,6 +665,7 @@ InferenceWorkload read_inference(const json& w) {
     s.output = read_tokens(w.at("output_tokens"));
     s.max_batch = w.at("max_batch").get<int>();
     s.chunk_tokens = w.at("chunk_tokens").get<int>();
+    s.compute_efficiency = w.at("compute_efficiency").get<double>();
     s.ttft_slo_s = w.at("slo").at("ttft_s").get<double>();
     s.tpot_slo_s = w.at("slo").at("tpot_s").get<double>();
     s.fidelity = w.at("fidelity").get<std::string>();

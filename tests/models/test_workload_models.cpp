@@ -5,6 +5,7 @@
 
 #include "factorysim/catalog/llm_math.hpp"
 #include "factorysim/models/cooling_plant.hpp"
+#include "factorysim/models/fixed_point.hpp"
 #include "factorysim/models/gpu_performance.hpp"
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/models/training_memory.hpp"
@@ -114,8 +115,11 @@ TEST_CASE("inference fluid: decode at batch 1 is the weight read from HBM") {
     const double t = fm::decode_iteration_s(inst, 1.0);
     const double weights = cat::weight_bytes(*inst.model, cat::Precision::BF16);
     const double bw = inst.gpu->hbm_bandwidth_gb_per_s.value * 1e9 * fm::hbm_efficiency(*inst.gpu);
-    CHECK(t == Approx(weights / bw).epsilon(0.02));  // + the KV cache of one sequence
-    CHECK(t > weights / bw);
+    // + the fixed time of each of the pass's 32 x 5 + 1 kernels, + the KV cache of one sequence
+    const double fixed = cat::kernels_per_forward(*inst.model) * fm::GemmCalibration{}.kernel_overhead_s;
+    CHECK(cat::kernels_per_forward(*inst.model) == 161);
+    CHECK(t == Approx(weights / bw + fixed).epsilon(0.02));
+    CHECK(t > weights / bw + fixed);
 }
 
 TEST_CASE("inference fluid: an FP4 service keeps an FP8 KV cache, and decode is two rooflines in sequence") {
@@ -133,7 +137,8 @@ TEST_CASE("inference fluid: an FP4 service keeps an FP8 KV cache, and decode is 
     CHECK(fm::size_instance(inst).kv_bytes_per_token_per_gpu == 61.0 * 576.0);
     // One GPU, a dense model: no collectives, so the iteration is exactly the linear layers'
     // roofline (FP4 weights read once, 2 N_mm FLOPs a token at the FP4 rate) plus attention's
-    // (FLOPs at the FP8 rate, the FP8 KV cache read by the decode tokens).
+    // (FLOPs at the FP8 rate, the FP8 KV cache read by the decode tokens), the math at the
+    // service's compute efficiency.
     fm::InferenceInstance one;
     one.model = &Catalog::builtin().llm("llama3.1-8b");
     one.gpu = &Catalog::builtin().rack("gb300_nvl72").gpu;
@@ -141,14 +146,19 @@ TEST_CASE("inference fluid: an FP4 service keeps an FP8 KV cache, and decode is 
     one.precision = cat::Precision::FP4;
     const auto& gpu = *one.gpu;
     const double bw = gpu.hbm_bandwidth_gb_per_s.value * 1e9 * fm::hbm_efficiency(gpu);
-    const auto rate = [&](cat::Precision p) { return gpu.dense_tflops_for(p) * 1e12 * fm::large_gemm_efficiency(gpu, p); };
+    // The math runs at compute_efficiency of the large-GEMM rate; HBM traffic is not scaled.
+    one.compute_efficiency = 0.7;
+    const auto rate = [&](cat::Precision p) {
+        return gpu.dense_tflops_for(p) * 1e12 * fm::large_gemm_efficiency(gpu, p) * 0.7;
+    };
     const double b = 512, c = 3000;
     const double linear = std::max(b * 2.0 * cat::matmul_parameters_per_token(*one.model) / rate(cat::Precision::FP4),
                                    cat::weight_bytes(*one.model, cat::Precision::FP4) / bw);
     const double attention =
         std::max(b * cat::decode_attention_flops_per_token(*one.model, c) / rate(cat::Precision::FP8),
                  b * c * cat::kv_cache_bytes_per_token(*one.model, cat::Precision::FP8) / bw);
-    CHECK(fm::iteration_s(one, 0.0, 0.0, b, c, 1.0) == Approx(linear + attention).epsilon(1e-12));
+    const double fixed = cat::kernels_per_forward(*one.model) * fm::GemmCalibration{}.kernel_overhead_s;
+    CHECK(fm::iteration_s(one, 0.0, 0.0, b, c, 1.0) == Approx(linear + attention + fixed).epsilon(1e-12));
 }
 
 TEST_CASE("inference fluid: a model that does not fit is a ModelError with the sizes") {
@@ -181,4 +191,52 @@ TEST_CASE("training memory: the lower bound per GPU adds weights, gradients, sha
     CHECK(e.weights_and_gradients_bytes == Approx(4 * (dense / 16 + experts / 16 / 64)));
     CHECK(e.optimizer_bytes == Approx(12 * (dense / 16 / 128 + experts / 16 / 64 / 2)));
     CHECK_THROWS_AS(factorysim::models::training_memory_per_gpu({&m, 100, 8, 16, 1, 1, 8192}), factorysim::ModelError);
+}
+
+TEST_CASE("serving kernels: a dense layer runs 5, an MLA + MoE layer 12, plus the output head") {
+    const auto& c = Catalog::builtin();
+    // Llama: fused QKV, attention, output, gate-up, down.
+    CHECK(cat::kernels_per_forward(c.llm("llama3.1-70b")) == 80 * 5 + 1);
+    // DeepSeek-V3: MLA (q down, q up, kv down, two absorbed up-projections, output, attention
+    // = 7); 3 dense FFN layers (2) and 58 MoE layers (router, shared gate-up and down, two
+    // grouped GEMMs = 5).
+    CHECK(cat::kernels_per_forward(c.llm("deepseek-v3")) == 61 * 7 + 3 * 2 + 58 * 5 + 1);
+}
+
+TEST_CASE("steady state: the smallest fixed point of an iteration-time map, also next to capacity") {
+    // t = a + s t: a / (1 - s). At s = 0.9999 plain iteration would need ~300,000 steps.
+    for (double s : {0.0, 0.5, 0.9, 0.9999}) {
+        const auto t = fm::smallest_fixed_point([&](double x) { return 0.002 + s * x; });
+        REQUIRE(t);
+        CHECK(*t == Approx(0.002 / (1.0 - s)).epsilon(1e-9));
+    }
+    // A roofline: memory-bound (flat) until the math takes over, plus a fixed time.
+    const auto roofline = fm::smallest_fixed_point([](double x) { return std::max(0.005, 0.8 * x) + 0.001; });
+    REQUIRE(roofline);
+    CHECK(*roofline == Approx(0.006));
+    // Past capacity there is none: slope 1 with an offset, or more.
+    CHECK_FALSE(fm::smallest_fixed_point([](double x) { return 0.001 + x; }));
+    CHECK_FALSE(fm::smallest_fixed_point([](double x) { return 0.001 + 1.5 * x; }));
+    // A concave piece (a collective switching algorithm): a tangent step passes the root and
+    // the bracket is bisected. Root on the second piece: t = 1 + 0.1 t + 5.
+    const auto concave = fm::smallest_fixed_point([](double x) { return 1.0 + std::min(0.9 * x, 0.1 * x + 5.0); });
+    REQUIRE(concave);
+    CHECK(*concave == Approx(6.0 / 0.9).epsilon(1e-9));
+}
+
+TEST_CASE("inference fluid: decoding sequences are length-biased, mean context I + O (1 + cv^2) / 2") {
+    fm::InferenceInstance inst;
+    inst.model = &Catalog::builtin().llm("llama3.1-8b");
+    inst.gpu = &Catalog::builtin().rack("gb300_nvl72").gpu;
+    inst.input_tokens = 128;
+    inst.output_tokens = 1024;
+    CHECK(fm::mean_decode_context(inst) == Approx(128 + 512));
+    inst.output_tokens_cv = 1.5;
+    CHECK(fm::mean_decode_context(inst) == Approx(128 + 512 * 3.25));
+    inst.input_tokens_cv = 1.0;
+    CHECK(fm::mean_prefill_context(inst) == Approx(128));  // E[I^2] / (2 E[I]) = I (1 + 1) / 2
+    using factorysim::scenario::TokenDistribution;
+    CHECK(fm::length_cv(TokenDistribution{"constant", 10, 0.7}) == 0.0);
+    CHECK(fm::length_cv(TokenDistribution{"exponential", 10, 0.7}) == 1.0);
+    CHECK(fm::length_cv(TokenDistribution{"lognormal", 10, 0.7}) == 0.7);
 }

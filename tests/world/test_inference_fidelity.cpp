@@ -177,3 +177,32 @@ TEST_CASE("inference: autoscaling serves the same load with fewer, busier replic
     // Busier replicas decode larger batches: each token takes longer.
     CHECK(scaled.tpot_mean_s > fixed.tpot_mean_s);
 }
+
+// Long, widely spread answers: a decode batch holds the long requests for longer, so its
+// mean context is I + O (1 + cv^2) / 2 (here 128 + 512 x 3.25 = 1,792), not I + O / 2 (640).
+// With an 8B model on one GPU the KV reads are most of a step, so the fluid model only agrees
+// with the request-level one when it counts that bias.
+TEST_CASE("inference: with spread output lengths the fluid model's step time follows the request level's") {
+    const auto doc = [](const std::string& fidelity, double rate, double cv) {
+        json d = json::parse(R"({"name": "svc", "failures": {"enabled": false}, "horizon_hours": 0.25,
+            "pods": [{"name": "p", "rack": "gb300_nvl72", "racks": 1}],
+            "workloads": [{"type": "inference", "name": "s", "model": "llama3.1-8b", "replicas": 1,
+                           "instance": {"gpus": 1}, "precision": "fp8", "max_batch": 128,
+                           "input_tokens": {"mean": 128},
+                           "output_tokens": {"mean": 1024, "distribution": "lognormal"}}]})");
+        d["workloads"][0]["output_tokens"]["cv"] = cv;
+        d["workloads"][0]["arrival"] = {{"rate_per_s", rate}};
+        d["workloads"][0]["fidelity"] = fidelity;
+        return d;
+    };
+    auto offline = doc("fluid", 0, 1.5);
+    offline["workloads"][0]["arrival"] = {{"type", "offline"}};
+    const double cap = serve(offline).requests_completed / 900.0;
+    const double rate = 0.6 * cap;
+    const auto request = serve(doc("request", rate, 1.5));
+    const auto fluid = serve(doc("fluid", rate, 1.5));
+    CHECK(request.tpot_mean_s == Approx(fluid.tpot_mean_s).epsilon(0.15));
+    // The fluid model without the bias (cv 0: the same means) is 28 % short of the request level.
+    const auto unbiased = serve(doc("fluid", rate, 0.0));
+    CHECK(request.tpot_mean_s > 1.2 * unbiased.tpot_mean_s);
+}

@@ -54,6 +54,19 @@ double attention_parameters_per_layer(const LlmSpec& m);
 // Layers whose FFN is a mixture of experts: L - dense_layers if E > 0, else 0.
 int moe_layers(const LlmSpec& m);
 
+// Kernels of one serving forward pass (one batching iteration) whose fixed cost does not
+// shrink with the batch: the GEMMs and the attention kernel of every layer, and the output
+// head. Element-wise work (norms, rotary, activation, quantisation) is taken as fused into
+// them, as serving engines do.
+//   attention, MHA / GQA: fused QKV and output GEMMs + the attention kernel = 3
+//   attention, MLA: query (down and up, or one without q_lora_rank), joint KV down
+//                   projection, the two absorbed up-projections, output + the attention kernel
+//   FFN, dense: gate-up (one fused GEMM for SwiGLU) and down = 2
+//   FFN, MoE: router, shared experts (gate-up, down) if any, routed experts as two grouped
+//             GEMMs (one launch each over the local experts) = 5 (3 without shared experts)
+//   + 1 output head
+int kernels_per_forward(const LlmSpec& m);
+
 // Total parameters N = parameter_breakdown(m).total() (all experts; for DeepSeek-V3
 // excluding the multi-token-prediction module, which LlmSpec does not describe).
 double parameters(const LlmSpec& m);
