@@ -198,7 +198,7 @@ struct InferenceWorkload {
     TokenDistribution output;  // generated length
     int max_batch = 0;
     int chunk_tokens = 0;       // request-level: prefill tokens per iteration (chunked prefill)
-    double compute_efficiency = 0.8;  // of the large-GEMM rate, across an iteration's math (as training)
+    double compute_efficiency = 0.48;  // of the large-GEMM rate, across an iteration's math
     double ttft_slo_s = 0.0;
     double tpot_slo_s = 0.0;
     std::string fidelity;       // "fluid" or "request"
