@@ -45,14 +45,8 @@ double decode_capacity(const InferenceInstance& inst, int batch_limit, double cl
         const auto t = steady_decode_s(inst, lambda, clock);
         return t && lambda * inst.output_tokens * *t <= batch_limit;
     };
-    double lo = 0.0;
-    double hi = batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock));
-    if (feasible(hi)) return hi;
-    for (int i = 0; i < 60 && hi - lo > 1e-7 * hi; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (feasible(mid) ? lo : hi) = mid;
-    }
-    return lo;
+    return largest_feasible(batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock)), feasible,
+                            1e-7);
 }
 
 InferenceInstance pool_instance(const scenario::InferenceWorkload& service, const scenario::InferencePool& pool,

@@ -216,16 +216,10 @@ double capacity_requests_per_s(const InferenceInstance& inst, int batch_limit, d
         const auto t = steady_iteration_s(inst, lambda, clock_fraction, &b);
         return t && b <= batch_limit && lambda * inst.input_tokens * *t <= inst.chunk_tokens;
     };
-    double lo = 0.0;
-    double hi = batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock_fraction));
-    if (feasible(hi)) return hi;
     // To 1e-7 relative: far below every other uncertainty, and ~25 steps instead of 60
     // (the world re-sizes replicas whenever their clocks change).
-    for (int i = 0; i < 60 && hi - lo > 1e-7 * hi; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (feasible(mid) ? lo : hi) = mid;
-    }
-    return lo;
+    return largest_feasible(batch_limit / (inst.output_tokens * decode_iteration_s(inst, batch_limit, clock_fraction)),
+                            feasible, 1e-7);
 }
 
 double slo_capacity_requests_per_s(const InferenceInstance& inst, const InstanceSizing& sizing, double ttft_slo_s,
@@ -234,14 +228,10 @@ double slo_capacity_requests_per_s(const InferenceInstance& inst, const Instance
         const auto p = operating_point(inst, sizing, lambda, clock_fraction);
         return p.ttft_p99_s <= ttft_slo_s && p.tpot_s <= tpot_slo_s;
     };
-    double lo = 0.0, hi = sizing.capacity_requests_per_s;
+    const double hi = sizing.capacity_requests_per_s;
     if (!(hi > 0.0) || !meets(1e-9 * hi)) return 0.0;
     if (meets(hi * (1.0 - 1e-9))) return hi;
-    for (int i = 0; i < 60 && hi - lo > 1e-6 * hi; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (meets(mid) ? lo : hi) = mid;
-    }
-    return lo;
+    return largest_feasible(hi, meets, 1e-6);
 }
 
 OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizing& sizing, double requests_per_s,

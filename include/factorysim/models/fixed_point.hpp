@@ -43,4 +43,18 @@ std::optional<double> smallest_fixed_point(F f) {
     return std::nullopt;
 }
 
+// The largest x in [0, hi] with feasible(x), for a predicate that holds below a threshold
+// and fails above it (a capacity): hi itself if feasible, else bisection to `tolerance`
+// relative (at most 60 halvings).
+template <class P>
+double largest_feasible(double hi, P feasible, double tolerance) {
+    if (feasible(hi)) return hi;
+    double lo = 0.0;
+    for (int i = 0; i < 60 && hi - lo > tolerance * hi; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (feasible(mid) ? lo : hi) = mid;
+    }
+    return lo;
+}
+
 }  // namespace factorysim::models
