@@ -260,7 +260,7 @@ LlmSpec read_llm(EntryReader& r, const json& e, const std::string& at) {
                    "head_dim", "ffn_hidden_size", "ffn_type", "vocab_size", "tied_embeddings", "max_context_tokens",
                    "experts", "active_experts", "shared_experts", "expert_ffn_hidden_size", "dense_layers", "attention",
                    "q_lora_rank", "kv_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim",
-                   "published_parameters_b", "published_active_parameters_b"});
+                   "published_parameters_b", "published_active_parameters_b", "serving_compute_efficiency"});
     LlmSpec m;
     constexpr int big = 1 << 24;
     m.name = r.text(e, at, "name", "");
@@ -297,6 +297,11 @@ LlmSpec read_llm(EntryReader& r, const json& e, const std::string& at) {
     if (e.contains("published_parameters_b")) m.published_parameters_b = r.quantity(e, at, "published_parameters_b").value;
     if (e.contains("published_active_parameters_b"))
         m.published_active_parameters_b = r.quantity(e, at, "published_active_parameters_b").value;
+    m.serving_compute_efficiency = r.quantity(e, at, "serving_compute_efficiency", false);
+    if (e.contains("serving_compute_efficiency") &&
+        !(m.serving_compute_efficiency.value >= 0.05 && m.serving_compute_efficiency.value <= 1.0))
+        r.problem(append_pointer(at, "serving_compute_efficiency"),
+                  fmt::format("expected a fraction in [0.05, 1], found {}", m.serving_compute_efficiency.value));
     if (m.experts > 0 && (m.active_experts < 1 || m.active_experts > m.experts))
         r.problem(append_pointer(at, "active_experts"),
                   fmt::format("expected between 1 and {} active experts, found {}", m.experts, m.active_experts));

@@ -98,7 +98,9 @@ InferenceInstance instance_for(const scenario::InferenceWorkload& service, const
     inst.output_tokens_cv = length_cv(service.output);
     inst.max_batch = service.max_batch;
     inst.chunk_tokens = service.chunk_tokens;
-    inst.compute_efficiency = service.compute_efficiency;
+    const double calibrated = model.serving_compute_efficiency.value;
+    inst.compute_efficiency =
+        service.compute_efficiency.value_or(calibrated > 0.0 ? calibrated : kDenseServingComputeEfficiency);
     inst.nvlink_efficiency = fabric.nvlink_efficiency;
     // Every inference all-reduce (prefill and decode; decode's are small and latency-bound)
     // is modelled on NCCL's ring/tree, not NVLS, whatever fabric.nvls says: with NVLS the

@@ -665,7 +665,7 @@ InferenceWorkload read_inference(const json& w) {
     s.output = read_tokens(w.at("output_tokens"));
     s.max_batch = w.at("max_batch").get<int>();
     s.chunk_tokens = w.at("chunk_tokens").get<int>();
-    s.compute_efficiency = w.at("compute_efficiency").get<double>();
+    if (w.contains("compute_efficiency")) s.compute_efficiency = w.at("compute_efficiency").get<double>();
     s.ttft_slo_s = w.at("slo").at("ttft_s").get<double>();
     s.tpot_slo_s = w.at("slo").at("tpot_s").get<double>();
     s.fidelity = w.at("fidelity").get<std::string>();

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -205,4 +206,45 @@ TEST_CASE("inference: with spread output lengths the fluid model's step time fol
     // The fluid model without the bias (cv 0: the same means) is 28 % short of the request level.
     const auto unbiased = serve(doc("fluid", rate, 0.0));
     CHECK(request.tpot_mean_s > 1.2 * unbiased.tpot_mean_s);
+}
+
+// The compute efficiency of a service: its own key, else its model's calibrated catalog figure
+// (DeepSeek-V3/R1: 0.34), else the dense default (0.48); each source is seen in the offline
+// (saturating) throughput, which the math's rate moves.
+TEST_CASE("inference: compute efficiency comes from the service, else the model's catalog entry, else 0.48") {
+    const auto offline = [](const std::string& model, std::optional<double> efficiency) {
+        json doc = service_doc(0, "fluid");
+        auto& w = doc["workloads"][0];
+        w["model"] = model;
+        w["precision"] = "fp4";
+        w["instance"] = {{"gpus", 8}, {"tp", 1}, {"ep", 8}};
+        w["max_batch"] = 2048;
+        w["arrival"] = {{"type", "offline"}};
+        if (efficiency) w["compute_efficiency"] = *efficiency;
+        if (model == "llama3.1-70b") w["instance"] = {{"gpus", 8}};
+        return serve(doc).output_tokens_per_s;
+    };
+    const auto& builtin = factorysim::catalog::Catalog::builtin();
+    REQUIRE(builtin.llm("deepseek-r1").serving_compute_efficiency.value == 0.34);
+    REQUIRE(builtin.llm("deepseek-v3").serving_compute_efficiency.value == 0.34);
+    REQUIRE(builtin.llm("llama3.1-70b").serving_compute_efficiency.value == 0.0);  // not calibrated
+    REQUIRE(factorysim::models::kDenseServingComputeEfficiency == 0.48);
+
+    CHECK(offline("deepseek-r1", std::nullopt) == offline("deepseek-r1", 0.34));
+    CHECK(offline("deepseek-r1", 0.48) > offline("deepseek-r1", std::nullopt));
+    CHECK(offline("llama3.1-70b", std::nullopt) == offline("llama3.1-70b", 0.48));
+
+    // A user catalog entry may carry its own figure; one outside [0.05, 1] is an input error
+    // at its pointer, naming the file.
+    json entry = builtin.raw("llama3.1-70b");
+    entry["name"] = "llama-tuned";
+    entry["serving_compute_efficiency"] = 0.6;
+    auto s = sc::scenario_from_json(service_doc(0, "fluid"), "svc.json");
+    s.catalog.add_json(entry, "tuned.json");
+    REQUIRE(s.catalog.llm("llama-tuned").serving_compute_efficiency.value == 0.6);
+    REQUIRE(s.catalog.llm("llama-tuned").serving_compute_efficiency.source == "tuned.json");
+    entry["serving_compute_efficiency"] = 1.5;
+    REQUIRE_THROWS_WITH(s.catalog.add_json(entry, "tuned.json"),
+                        Catch::Contains("tuned.json") && Catch::Contains("/serving_compute_efficiency") &&
+                            Catch::Contains("[0.05, 1]"));
 }

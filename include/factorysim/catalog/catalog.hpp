@@ -126,6 +126,10 @@ struct LlmSpec {
     // Published totals, kept to check the derived counts against.
     double published_parameters_b = 0.0;
     double published_active_parameters_b = 0.0;
+    // Serving: the achieved fraction of the large-GEMM rate across an inference iteration's
+    // math, where it has been calibrated for this model's architecture (value 0: not
+    // calibrated, the services' dense default applies; models/inference_fluid.hpp).
+    Quantity serving_compute_efficiency;
 };
 
 class Catalog {

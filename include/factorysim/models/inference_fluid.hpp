@@ -24,6 +24,10 @@
 
 namespace factorysim::models {
 
+// The serving compute efficiency of a model without a calibrated one (see
+// InferenceInstance::compute_efficiency).
+inline constexpr double kDenseServingComputeEfficiency = 0.48;
+
 struct InferenceInstance {
     const catalog::LlmSpec* model = nullptr;
     const catalog::GpuSpec* gpu = nullptr;
@@ -47,7 +51,9 @@ struct InferenceInstance {
     // clocks under HBM-heavy load. 0.48 reproduces NVIDIA's MLPerf v5.1 Llama 2 70B offline
     // result on GB200 (12,934 tokens/s per GPU; scenarios/validation), far below training's
     // 0.80: the lumped factor is not separated into its parts (docs/models/inference.md).
-    double compute_efficiency = 0.48;
+    // A model whose catalog entry carries a calibrated serving_compute_efficiency uses that
+    // instead (DeepSeek-V3/R1: 0.34; instance_for).
+    double compute_efficiency = kDenseServingComputeEfficiency;
     double nvlink_efficiency = 0.8;
     double latency_s = 10e-6;
     bool nvls = true;               // NVSwitch in-network reduction for TP all-reduces

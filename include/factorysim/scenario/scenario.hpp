@@ -198,7 +198,9 @@ struct InferenceWorkload {
     TokenDistribution output;  // generated length
     int max_batch = 0;
     int chunk_tokens = 0;       // request-level: prefill tokens per iteration (chunked prefill)
-    double compute_efficiency = 0.48;  // of the large-GEMM rate, across an iteration's math
+    // Of the large-GEMM rate, across an iteration's math; absent: the model's calibrated
+    // serving_compute_efficiency, else the dense default (models/inference_fluid.hpp).
+    std::optional<double> compute_efficiency;
     double ttft_slo_s = 0.0;
     double tpot_slo_s = 0.0;
     std::string fidelity;       // "fluid" or "request"
