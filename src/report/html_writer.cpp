@@ -214,13 +214,14 @@ void append_training(std::string& out, const std::vector<TrainingJobReport>& job
         return;
     }
     Table table{{"Name", "Model", "Rack", "GPUs", "Step time (s)", "Tokens/s", "MFU (%)", "Goodput (%)",
-                 "Completion (h)", "Cost"},
+                 "Completion (h)", "GPU-hours", "Cost"},
                 {},
                 3};
     for (const auto& job : jobs)
         table.rows.push_back({job.name, job.model, job.rack, integer(std::int64_t{job.gpus}),
                               fixed(job.step_time_s, 3), fixed(job.tokens_per_s, 0), percent(job.mfu),
-                              percent(job.goodput), optional_hours(job.completion_hours), usd(job.cost_usd, 0)});
+                              percent(job.goodput), optional_hours(job.completion_hours), fixed(job.gpu_hours, 1),
+                              usd(job.cost_usd, 0)});
     append_table(out, table);
 }
 
@@ -231,15 +232,37 @@ void append_inference(std::string& out, const std::vector<InferenceServiceReport
         return;
     }
     Table table{{"Name", "Model", "Instances", "GPUs", "Output tokens/s", "TTFT p50 (ms)", "TTFT p99 (ms)",
-                 "TPOT p50 (ms)", "TPOT p99 (ms)", "SLO attainment (%)", "Utilization (%)", "Cost"},
+                 "TPOT p50 (ms)", "TPOT p99 (ms)", "SLO attainment (%)", "Utilization (%)", "GPU-hours", "Cost"},
                 {},
                 2};
     for (const auto& s : services)
         table.rows.push_back({s.name, s.model, integer(std::int64_t{s.instances}), integer(std::int64_t{s.gpus}),
                               fixed(s.output_tokens_per_s, 0), milliseconds(s.ttft_p50_s),
                               milliseconds(s.ttft_p99_s), milliseconds(s.tpot_p50_s), milliseconds(s.tpot_p99_s),
-                              percent(s.slo_attainment), percent(s.utilization), usd(s.cost_usd, 0)});
+                              percent(s.slo_attainment), percent(s.utilization), fixed(s.gpu_hours, 1),
+                              usd(s.cost_usd, 0)});
     append_table(out, table);
+
+    // Disaggregated services: each pool's shape and load, and the KV cache moved between them.
+    Table pools{{"Service", "Pool", "Instances", "GPUs each", "TP", "EP", "Capacity (req/s)", "Utilization (%)"},
+                {},
+                2};
+    Table kv{{"Service", "KV link", "KV per request (MB)", "Transfer (ms)", "KV traffic (GB/s)"}, {}, 2};
+    for (const auto& s : services) {
+        if (!s.disaggregation) continue;
+        const auto& d = *s.disaggregation;
+        for (const auto& [label, pool] : {std::pair{"prefill", &d.prefill}, std::pair{"decode", &d.decode}})
+            pools.rows.push_back({s.name, label, integer(std::int64_t{pool->instances}),
+                                  integer(std::int64_t{pool->gpus_per_instance}), integer(std::int64_t{pool->tp}),
+                                  integer(std::int64_t{pool->ep}), fixed(pool->capacity_requests_per_s, 1),
+                                  percent(pool->utilization)});
+        kv.rows.push_back({s.name, d.kv_link, fixed(d.kv_bytes_per_request / 1e6, 1), milliseconds(d.kv_transfer_s),
+                           fixed(d.kv_transfer_gb_per_s, 2)});
+    }
+    if (pools.rows.empty()) return;
+    append_heading3(out, "Disaggregated prefill and decode");
+    append_table(out, pools);
+    append_table(out, kv);
 }
 
 void append_throughput(std::string& out, const ThroughputSection& throughput) {

@@ -66,6 +66,7 @@ Json training_json(const TrainingJobReport& t) {
                 {"scale_out_gb_per_step_per_gpu", r(t.scale_out_gb_per_step_per_gpu)},
                 {"scale_out_share", r(t.scale_out_share)},
                 {"lost_gpu_hours", r(t.lost_gpu_hours)},
+                {"gpu_hours", r(t.gpu_hours)},
                 {"cost_usd", r(t.cost_usd)}};
 }
 
@@ -124,6 +125,7 @@ Json inference_fields(const InferenceServiceReport& s) {
                 {"slo_capacity_output_tokens_per_s_per_gpu", r(s.slo_capacity_output_tokens_per_s_per_gpu)},
                 {"kv_preemptions", s.kv_preemptions},
                 {"output_tokens_per_mwh", r(s.output_tokens_per_mwh)},
+                {"gpu_hours", r(s.gpu_hours)},
                 {"cost_usd", r(s.cost_usd)}};
 }
 

@@ -69,9 +69,10 @@ void write_table(const Report& rep, std::ostream& out) {
         for (const auto& t : rep.throughput.training)
             rows.push_back({t.name, t.model, t.rack, std::to_string(t.gpus), num(t.step_time_s), num(t.tokens_per_s),
                             pct(t.mfu), pct(t.communication_share), pct(t.goodput),
-                            t.completion_hours ? num(*t.completion_hours) : "-", money(t.cost_usd)});
+                            t.completion_hours ? num(*t.completion_hours) : "-", num(t.gpu_hours), money(t.cost_usd)});
         out << "  training jobs:\n";
-        table(out, {"job", "model", "rack", "GPUs", "step s", "tokens/s", "MFU", "comm", "goodput", "done h", "cost"},
+        table(out,
+              {"job", "model", "rack", "GPUs", "step s", "tokens/s", "MFU", "comm", "goodput", "done h", "GPU-h", "cost"},
               rows);
     }
     if (!rep.throughput.inference.empty()) {
@@ -79,10 +80,11 @@ void write_table(const Report& rep, std::ostream& out) {
         for (const auto& s : rep.throughput.inference)
             rows.push_back({s.name, s.model, std::to_string(s.gpus), num(s.output_tokens_per_s), pct(s.utilization),
                             num(s.ttft_p50_s * 1e3), num(s.ttft_p99_s * 1e3), num(s.tpot_p50_s * 1e3),
-                            num(s.tpot_p99_s * 1e3), pct(s.slo_attainment), money(s.cost_usd)});
+                            num(s.tpot_p99_s * 1e3), pct(s.slo_attainment), num(s.gpu_hours), money(s.cost_usd)});
         out << "  inference services:\n";
         table(out,
-              {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO", "cost"},
+              {"service", "model", "GPUs", "out tok/s", "util", "TTFT p50 ms", "p99", "TPOT p50 ms", "p99", "SLO", "GPU-h",
+               "cost"},
               rows);
         for (const auto& s : rep.throughput.inference) {
             if (!s.disaggregation) continue;

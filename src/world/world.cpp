@@ -1213,7 +1213,7 @@ private:
         return n;
     }
 
-    // The cost section, and each workload's share of the TCO by the GPU-hours it held.
+    // The cost section, and each workload's GPU-hours and its share of the TCO by them.
     void assign_costs(Time end, double training_tokens, double inference_tokens) {
         auto& rep = report_;
         CostInputs in;
@@ -1235,10 +1235,15 @@ private:
             if (!c.training) in.inference_allocated_gpu_hours += c.allocated_gpus.integral_seconds(end) / 3600.0;
         rep.cost = compute_cost(s_.cost, in, warnings_);
         for (const auto& c : claims_) {
-            const double cost_usd = workload_cost_usd(rep.cost, c.allocated_gpus.integral_seconds(end) / 3600.0);
-            auto& entry = c.training ? rep.throughput.training[static_cast<std::size_t>(c.index)].cost_usd
-                                     : rep.throughput.inference[static_cast<std::size_t>(c.index)].cost_usd;
-            entry = cost_usd;
+            const double gpu_hours = c.allocated_gpus.integral_seconds(end) / 3600.0;
+            const auto i = static_cast<std::size_t>(c.index);
+            if (c.training) {
+                rep.throughput.training[i].gpu_hours = gpu_hours;
+                rep.throughput.training[i].cost_usd = workload_cost_usd(rep.cost, gpu_hours);
+            } else {
+                rep.throughput.inference[i].gpu_hours = gpu_hours;
+                rep.throughput.inference[i].cost_usd = workload_cost_usd(rep.cost, gpu_hours);
+            }
         }
     }
 

@@ -346,6 +346,27 @@ TEST_CASE("html: a populated report is a well-formed page with one chart per uni
           "ambient data extrapolated", "1,700,000", "42.0", "1.215", "$4,200,000,000", "$2.51", "123,456"})
         CHECK(html.find(text) != std::string::npos);
     CHECK(html.find("PARTIAL") == std::string::npos);
+    // A colocated service has no pools to show.
+    CHECK(html.find("Disaggregated prefill and decode") == std::string::npos);
+}
+
+TEST_CASE("html: a disaggregated service shows its pools and its KV traffic", "[report][html]") {
+    Report report = make_report();
+    factorysim::report::DisaggregationReport d;
+    d.prefill = {2, 8, 16, 8, 1, 31.5, 0.42};
+    d.decode = {4, 8, 32, 8, 1, 44.25, 0.61};
+    d.kv_link = "scale_out";
+    d.kv_bytes_per_request = 671.1e6;
+    d.kv_transfer_s = 0.00106;
+    d.kv_transfer_gb_per_s = 41.61;
+    report.throughput.inference.at(0).disaggregation = d;
+    report.throughput.inference.at(0).gpu_hours = 1536.0;
+    const std::string html = render(report);
+    INFO(xml_problem(html));
+    REQUIRE(xml_problem(html).empty());
+    for (const std::string_view text : {"Disaggregated prefill and decode", "prefill", "decode", "31.5", "44.2",
+                                        "42.0", "61.0", "scale_out", "671.1", "41.61", "1,536.0"})
+        CHECK(html.find(text) != std::string::npos);
 }
 
 TEST_CASE("html: user-supplied names are escaped", "[report][html]") {

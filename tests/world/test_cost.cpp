@@ -258,6 +258,12 @@ TEST_CASE("cost: unit costs divide the TCO; the workloads' shares of it add up t
     // from 2.5 h on, and together they carry the whole TCO.
     CHECK(job.cost_usd == Approx(c.usd_per_allocated_gpu_hour * 288 * (24.0 - 2.5)).epsilon(1e-9));
     CHECK(job.cost_usd + svc.cost_usd == Approx(c.tco_usd).epsilon(1e-9));
+    // The GPU-hours themselves are reported: 288 x 21.5 for the job, 20 replicas x 8 GPUs x
+    // 24 h for the service, and together the allocated GPU-hours of the site.
+    CHECK(job.gpu_hours == Approx(288 * (24.0 - 2.5)).epsilon(1e-12));
+    CHECK(svc.gpu_hours == Approx(20 * 8 * 24.0).epsilon(1e-12));
+    CHECK(job.gpu_hours + svc.gpu_hours == Approx(rep.utilization.allocated_gpu_hours).epsilon(1e-12));
+    CHECK(job.cost_usd == Approx(c.usd_per_allocated_gpu_hour * job.gpu_hours).epsilon(1e-12));
     CHECK(c.usd_per_million_inference_tokens == Approx(svc.cost_usd / inference_tokens * 1e6).epsilon(1e-12));
 }
 

@@ -123,6 +123,7 @@ TEST_CASE("disaggregation: both pools hold GPUs, and KV crosses NVLink inside on
     CHECK(s.gpus == 24);
     CHECK(s.instances == 3);
     CHECK(rep.utilization.allocated_gpu_hours == Approx(24.0));
+    CHECK(s.gpu_hours == Approx(24.0));  // both pools, the whole hour
     REQUIRE(s.disaggregation);
     CHECK(s.disaggregation->prefill.gpus == 8);
     CHECK(s.disaggregation->decode.gpus == 16);

@@ -60,6 +60,7 @@ struct TrainingJobReport {
     double checkpoint_write_s = 0.0;   // one checkpoint write
     double scale_out_gb_per_step_per_gpu = 0.0;  // through each GPU's NIC per step
     double scale_out_share = 1.0;      // NIC bandwidth granted by the flow-level fabric (1 with the analytical one)
+    double gpu_hours = 0.0;            // GPU-hours it held (allocated), from placement to release
     double cost_usd = 0.0;             // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
 };
 
@@ -108,6 +109,7 @@ struct InferenceServiceReport {
     double replicas_serving_avg = 0.0;     // time-average of replicas taking load (autoscaling; else those up)
     double slo_capacity_output_tokens_per_s_per_gpu = 0.0;
     double output_tokens_per_mwh = 0.0;    // per MWh of the service's share of IT energy
+    double gpu_hours = 0.0;                // GPU-hours it held (allocated; both pools when disaggregated)
     double cost_usd = 0.0;                 // its share of the TCO: usd_per_allocated_gpu_hour x its GPU-hours
     std::optional<DisaggregationReport> disaggregation;  // absent for colocated serving
 };
