@@ -46,12 +46,6 @@ double communication_s(const InferenceInstance& inst, double tokens) {
     return s;
 }
 
-// The M/M/1-style waiting-time quantile: P(W > w) = rho exp(-w / scale).
-double wait_quantile(double rho, double scale_s, double q) {
-    if (rho <= 1.0 - q) return 0.0;
-    return scale_s * std::log(rho / (1.0 - q));
-}
-
 // Weight bytes one GPU reads in an iteration over `tokens` tokens: the non-expert shard
 // and the touched part of its experts.
 double weight_read_per_gpu(const InferenceInstance& inst, double tokens) {
@@ -259,22 +253,22 @@ OperatingPoint operating_point(const InferenceInstance& inst, const InstanceSizi
         iteration_s(inst, chunk + lambda * inst.input_tokens * t, mean_prefill_context(inst),
                     p.batch, mean_decode_context(inst), clock_fraction);
     p.base_ttft_s = t / 2.0 + prefill_iterations * prefill_iteration_s;
+    p.residual_spread_s = t;
     const int c = sizing.batch_limit;
     const double hold_s = (inst.output_tokens + prefill_iterations) * t;
     const double a = std::min(lambda * hold_s, c * 0.999);
     p.wait_probability = lambda > 0 ? erlang_c(c, a) : 0.0;
     p.wait_scale_s = hold_s / (c - a);
-    p.ttft_mean_s = p.base_ttft_s + p.wait_probability * p.wait_scale_s;
-    p.ttft_p50_s = p.base_ttft_s + wait_quantile(p.wait_probability, p.wait_scale_s, 0.50);
-    p.ttft_p99_s = p.base_ttft_s + wait_quantile(p.wait_probability, p.wait_scale_s, 0.99);
+    const auto ttft_distribution = p.ttft();
+    p.ttft_mean_s = ttft_distribution.mean_s();
+    p.ttft_p50_s = ttft_distribution.quantile(0.50);
+    p.ttft_p99_s = ttft_distribution.quantile(0.99);
     return p;
 }
 
 double OperatingPoint::slo_attainment(double ttft_slo_s, double tpot_slo_s) const {
     if (tpot_s > tpot_slo_s) return 0.0;
-    const double slack = ttft_slo_s - base_ttft_s;
-    if (slack < 0.0) return 0.0;
-    return 1.0 - wait_probability * std::exp(-slack / wait_scale_s);
+    return 1.0 - ttft().exceedance(ttft_slo_s);
 }
 
 }  // namespace factorysim::models

@@ -1,17 +1,20 @@
 // Percentiles of a latency over a run whose operating point changed over time. Each
-// interval contributes its requests with the fluid model's distribution
-//   P(L > x) = rho exp(-(x - base) / scale)  for x >= base,   1 for x < base,
-// so the run's distribution is the request-weighted mixture, inverted by bisection.
+// interval contributes its requests with the fluid model's distribution (a fixed part, the
+// uniform residual of the iteration in flight, a shifted-exponential wait:
+// models/ttft_distribution.hpp), so the run's distribution is the request-weighted mixture,
+// inverted by bisection.
 #pragma once
 
 #include <vector>
+
+#include "factorysim/models/ttft_distribution.hpp"
 
 namespace factorysim::world {
 
 class LatencyMixture {
 public:
-    // Adds `weight` requests with the shifted-exponential tail (rho in [0, 1)).
-    void add(double weight, double base_s, double rho, double scale_s);
+    // Adds `weight` requests with this distribution.
+    void add(double weight, const models::TtftDistribution& latency);
     double total_weight() const { return total_; }
     // Exceedance probability P(L > x).
     double exceedance(double x) const;
@@ -20,7 +23,8 @@ public:
 
 private:
     struct Part {
-        double weight, base, rho, scale;
+        double weight;
+        models::TtftDistribution latency;
     };
     std::vector<Part> parts_;
     double total_ = 0.0;

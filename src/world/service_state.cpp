@@ -103,7 +103,7 @@ void ServiceState::close_interval(Time now) {
     slo_met_requests_ += served * point_.slo_attainment(config_->ttft_slo_s, config_->tpot_slo_s);
     ttft_sum_s_ += served * point_.ttft_mean_s;
     tpot_sum_s_ += served * point_.tpot_s;
-    ttft_.add(served, point_.base_ttft_s, point_.wait_probability, point_.wait_scale_s);
+    ttft_.add(served, point_.ttft());
     tpot_.add(served * config_->output.mean, point_.tpot_s);
 }
 

@@ -240,3 +240,29 @@ TEST_CASE("inference fluid: decoding sequences are length-biased, mean context I
     CHECK(fm::length_cv(TokenDistribution{"exponential", 10, 0.7}) == 1.0);
     CHECK(fm::length_cv(TokenDistribution{"lognormal", 10, 0.7}) == 0.7);
 }
+
+TEST_CASE("first-token latency: a fixed part, a uniform residual and an exponential wait, in closed form") {
+    using factorysim::models::TtftDistribution;
+    // No residual: the shifted exponential, quantile base + c ln(rho / (1 - q)).
+    const TtftDistribution wait_only{0.5, 0.0, 0.2, 0.1};
+    CHECK(wait_only.quantile(0.5) == Approx(0.5).margin(1e-9));
+    CHECK(wait_only.quantile(0.99) == Approx(0.5 + 0.1 * std::log(0.2 / 0.01)).epsilon(1e-9));
+    // No wait: uniform on [base - s/2, base + s/2], quantile a + q s.
+    const TtftDistribution residual_only{0.5, 0.2, 0.0, 0.0};
+    CHECK(residual_only.quantile(0.5) == Approx(0.5).epsilon(1e-9));
+    CHECK(residual_only.quantile(0.99) == Approx(0.4 + 0.99 * 0.2).epsilon(1e-9));
+    CHECK(residual_only.exceedance(0.39) == 1.0);
+    CHECK(residual_only.exceedance(0.61) == 0.0);
+    // Both: the mean (the integral of the exceedance from 0) is a + s/2 + rho c, the
+    // exceedance is continuous at x = a + s, and the quantile inverts it.
+    const TtftDistribution both{0.5, 0.2, 0.3, 0.15};
+    double integral = 0.0;
+    const double dx = 1e-5;
+    for (double x = dx / 2; x < 5.0; x += dx) integral += both.exceedance(x) * dx;
+    CHECK(integral == Approx(both.mean_s()).epsilon(1e-6));
+    CHECK(both.mean_s() == Approx(0.5 + 0.3 * 0.15).epsilon(1e-12));
+    CHECK(both.exceedance(0.6 - 1e-12) == Approx(both.exceedance(0.6 + 1e-12)).epsilon(1e-9));
+    for (double q : {0.1, 0.5, 0.9, 0.99, 0.999})
+        CHECK(both.exceedance(both.quantile(q)) == Approx(1.0 - q).epsilon(1e-6));
+    CHECK(both.quantile(0.99) > residual_only.quantile(0.99));
+}

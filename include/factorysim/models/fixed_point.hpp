@@ -57,4 +57,17 @@ double largest_feasible(double hi, P feasible, double tolerance) {
     return lo;
 }
 
+// The smallest x in [lo, hi] with holds(x), for a predicate that fails below a threshold and
+// holds above it (a quantile: P(L > x) <= 1 - q): lo itself if it holds, else bisection until
+// hi - lo <= tolerance (at most 100 halvings; tolerance 0 runs all of them). hi must hold.
+template <class P>
+double smallest_satisfying(double lo, double hi, P holds, double tolerance) {
+    if (holds(lo)) return lo;
+    for (int i = 0; i < 100 && hi - lo > tolerance; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (holds(mid) ? hi : lo) = mid;
+    }
+    return hi;
+}
+
 }  // namespace factorysim::models

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "factorysim/catalog/catalog.hpp"
+#include "factorysim/models/ttft_distribution.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "factorysim/core/error.hpp"
 
@@ -91,6 +92,10 @@ struct OperatingPoint {
     double slo_attainment(double ttft_slo_s, double tpot_slo_s) const;
     double wait_scale_s = 0.0;    // O t / (B - b): the waiting-time tail scale
     double base_ttft_s = 0.0;     // t/2 + ceil(I / C) t
+    // The rest of the iteration in flight at arrival, uniform on [0, spread]: t colocated;
+    // 0 disaggregated, whose base carries the prefill pool's residual as its mean only.
+    double residual_spread_s = 0.0;
+    TtftDistribution ttft() const { return {base_ttft_s, residual_spread_s, wait_probability, wait_scale_s}; }
 };
 
 // Mean attended context of a decoding sequence, I + O (1 + cv_O^2) / 2, and of a prompt
