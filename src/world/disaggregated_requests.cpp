@@ -19,17 +19,6 @@ DisaggregatedRequestService::DisaggregatedRequestService(Engine& engine, const s
       decode_(static_cast<std::size_t>(service.decode_replicas)),
       arrivals_(engine, config, [this](int input, int output) { arrive(input, output); }) {}
 
-std::uint32_t DisaggregatedRequestService::new_request() {
-    if (!free_requests_.empty()) {
-        const auto id = free_requests_.back();
-        free_requests_.pop_back();
-        requests_[id] = Request{};
-        return id;
-    }
-    requests_.emplace_back();
-    return static_cast<std::uint32_t>(requests_.size() - 1);
-}
-
 int DisaggregatedRequestService::least_loaded(const std::vector<Instance>& pool) const {
     int best = -1;
     std::size_t best_load = 0;
@@ -45,7 +34,7 @@ int DisaggregatedRequestService::least_loaded(const std::vector<Instance>& pool)
 }
 
 void DisaggregatedRequestService::arrive(int input_tokens, int output_tokens) {
-    const std::uint32_t id = new_request();
+    const std::uint32_t id = requests_.acquire();
     Request& q = requests_[id];
     q.arrival = engine_.now();
     q.input = input_tokens;
@@ -58,7 +47,7 @@ void DisaggregatedRequestService::to_prefill(std::uint32_t id) {
     const int r = least_loaded(prefill_);
     if (r < 0) {  // every prefill instance is down
         ++stats_.requests.dropped;
-        free_requests_.push_back(id);
+        requests_.release(id);
         return;
     }
     Request& q = requests_[id];
@@ -126,7 +115,7 @@ void DisaggregatedRequestService::transfer(std::uint32_t id) {
         Instance& from = prefill_[static_cast<std::size_t>(q.prefill)];
         if (from.generation == q.prefill_generation) from.kv_tokens -= q.input;
         ++stats_.requests.dropped;
-        free_requests_.push_back(id);
+        requests_.release(id);
         return;
     }
     const Request& q = requests_[id];
@@ -154,7 +143,7 @@ void DisaggregatedRequestService::transferred(std::uint32_t id, int d) {
         d = least_loaded(decode_);
         if (d < 0) {
             ++stats_.requests.dropped;
-            free_requests_.push_back(id);
+            requests_.release(id);
             return;
         }
     }
@@ -225,7 +214,7 @@ void DisaggregatedRequestService::complete(std::uint32_t id, Time now) {
     st.ttft_s.record(ttft);
     if (q.output > 1) st.tpot_s.record(tpot);
     if (ttft <= config_.ttft_slo_s && tpot <= config_.tpot_slo_s) ++st.slo_met;
-    free_requests_.push_back(id);
+    requests_.release(id);
 }
 
 void DisaggregatedRequestService::replica_down(int pool) {

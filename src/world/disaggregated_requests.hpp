@@ -21,6 +21,7 @@
 #include "factorysim/models/inference_disaggregated.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "world/request_arrivals.hpp"
+#include "world/slot_pool.hpp"
 #include "world/request_level.hpp"
 
 namespace factorysim::world {
@@ -81,7 +82,6 @@ private:
     void start_decode(int d);
     void finish_decode(int d, std::uint64_t generation);
     void complete(std::uint32_t id, Time now);
-    std::uint32_t new_request();
     // The up instance of `pool` with the fewest requests; -1 if none is up.
     int least_loaded(const std::vector<Instance>& pool) const;
 
@@ -91,8 +91,7 @@ private:
     double prefill_kv_capacity_tokens_;
     double decode_kv_capacity_tokens_;
     double clock_ = 1.0;
-    std::vector<Request> requests_;
-    std::vector<std::uint32_t> free_requests_;
+    SlotPool<Request> requests_;
     std::vector<Instance> prefill_;
     std::vector<Instance> decode_;
     Stats stats_;

@@ -20,19 +20,8 @@ RequestLevelService::RequestLevelService(Engine& engine, const scenario::Inferen
 
 void RequestLevelService::set_rate(double requests_per_s) { arrivals_.set_rate(requests_per_s); }
 
-std::uint32_t RequestLevelService::new_request() {
-    if (!free_requests_.empty()) {
-        const auto id = free_requests_.back();
-        free_requests_.pop_back();
-        requests_[id] = Request{};
-        return id;
-    }
-    requests_.emplace_back();
-    return static_cast<std::uint32_t>(requests_.size() - 1);
-}
-
 void RequestLevelService::arrive(int input_tokens, int output_tokens) {
-    const std::uint32_t id = new_request();
+    const std::uint32_t id = requests_.acquire();
     Request& q = requests_[id];
     q.arrival = engine_.now();
     q.input = q.original_input = input_tokens;
@@ -55,7 +44,7 @@ void RequestLevelService::dispatch(std::uint32_t id) {
     }
     if (best < 0) {  // every replica is down
         ++stats_.dropped;
-        free_requests_.push_back(id);
+        requests_.release(id);
         return;
     }
     requests_[id].replica = best;
@@ -163,7 +152,7 @@ void RequestLevelService::complete(std::uint32_t id, Time now) {
     stats_.ttft_s.record(ttft);
     if (q.original_output > 1) stats_.tpot_s.record(tpot);
     if (ttft <= config_.ttft_slo_s && tpot <= config_.tpot_slo_s) ++stats_.slo_met;
-    free_requests_.push_back(id);
+    requests_.release(id);
 }
 
 void RequestLevelService::replica_down() {

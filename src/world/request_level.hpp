@@ -23,6 +23,7 @@
 #include "factorysim/models/inference_fluid.hpp"
 #include "factorysim/scenario/scenario.hpp"
 #include "world/request_arrivals.hpp"
+#include "world/slot_pool.hpp"
 
 namespace factorysim::world {
 
@@ -77,7 +78,6 @@ private:
     void start_iteration(int r);
     void finish_iteration(int r, std::uint64_t generation);
     void complete(std::uint32_t request, Time now);
-    std::uint32_t new_request();
 
     Engine& engine_;
     const scenario::InferenceWorkload& config_;
@@ -85,8 +85,7 @@ private:
     double kv_capacity_tokens_;
     int batch_limit_;
     double clock_ = 1.0;
-    std::vector<Request> requests_;
-    std::vector<std::uint32_t> free_requests_;
+    SlotPool<Request> requests_;
     std::vector<Replica> replicas_;
     Stats stats_;
     RequestArrivals arrivals_;  // last: its callback uses the members above
